@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/**
+ * The payload schema of every event type PyClaw writes. Payloads are loose objects: a reader keeps
+ * fields it does not know, so logs written by a newer PyClaw stay readable.
+ */
+const toolCall = z.looseObject({ id: z.string(), name: z.string(), arguments: z.unknown() });
+const usage = z.looseObject({ inputTokens: z.number().int().nonnegative(), outputTokens: z.number().int().nonnegative() });
+const grantScope = z.enum(['once', 'until', 'session', 'forever']);
+
+export const eventPayloadSchemas = {
+  'user.message': z.looseObject({
+    text: z.string(),
+    channel: z.string().optional(),
+    externalUserId: z.string().optional(),
+    externalChatId: z.string().optional(),
+    attachments: z.array(z.string()).optional(),
+  }),
+  'assistant.message': z.looseObject({ text: z.string() }),
+  'turn.started': z.looseObject({ agentId: z.string(), input: z.string().optional() }),
+  'turn.phase': z.looseObject({ phase: z.string(), from: z.string().optional(), skipped: z.boolean().optional(), reason: z.string().optional() }),
+  'turn.completed': z.looseObject({ answer: z.string().optional() }),
+  'turn.failed': z.looseObject({ error: z.string(), code: z.string().optional() }),
+  'context.packed': z.looseObject({ packArtifact: z.string(), totalTokens: z.number().int().nonnegative(), telemetry: z.array(z.unknown()) }),
+  'llm.requested': z.looseObject({ provider: z.string(), model: z.string(), packHash: z.string().optional(), params: z.unknown().optional() }),
+  'llm.responded': z.looseObject({
+    text: z.string().optional(),
+    toolCalls: z.array(toolCall).optional(),
+    usage: usage.optional(),
+    costUsd: z.number().nonnegative().optional(),
+    latencyMs: z.number().nonnegative().optional(),
+    error: z.string().optional(),
+  }),
+  'tool.requested': z.looseObject({ callId: z.string(), tool: z.string(), input: z.unknown() }),
+  'policy.decided': z.looseObject({ callId: z.string(), decision: z.enum(['allow', 'ask', 'deny']), reason: z.string(), rule: z.string().optional(), grantId: z.string().optional() }),
+  'approval.requested': z.looseObject({ approvalId: z.string(), callId: z.string(), tool: z.string(), summary: z.string() }),
+  'approval.resolved': z.looseObject({ approvalId: z.string(), decision: z.enum(['approve', 'deny']), scope: grantScope.optional(), by: z.string() }),
+  'grant.created': z.looseObject({ grantId: z.string(), scope: grantScope, match: z.unknown(), expiresAt: z.number().optional() }),
+  'grant.revoked': z.looseObject({ grantId: z.string(), by: z.string(), reason: z.string().optional() }),
+  'tool.started': z.looseObject({ callId: z.string() }),
+  'tool.result': z.looseObject({ callId: z.string(), isError: z.boolean(), preview: z.string(), artifacts: z.array(z.string()).optional() }),
+  'verify.verdict': z.looseObject({ verdict: z.enum(['pass', 'fail']), judge: z.string(), reason: z.string() }),
+  'memory.candidate': z.looseObject({ candidateId: z.string(), kind: z.string(), text: z.string() }),
+  'memory.promoted': z.looseObject({ memoryId: z.string(), candidateId: z.string().optional(), by: z.string() }),
+  'summary.updated': z.looseObject({ fromSeq: z.number().int(), toSeq: z.number().int(), summary: z.string() }),
+  'skill.selected': z.looseObject({ skill: z.string(), version: z.string().optional(), reason: z.string().optional() }),
+  'safety.blocked': z.looseObject({ callId: z.string().optional(), rule: z.string(), reason: z.string() }),
+  'panic.engaged': z.looseObject({ by: z.string(), reason: z.string().optional() }),
+  'panic.released': z.looseObject({ by: z.string() }),
+  'a2a.sent': z.looseObject({ messageId: z.string(), to: z.string(), task: z.string() }),
+  'a2a.received': z.looseObject({ messageId: z.string(), from: z.string(), result: z.string().optional() }),
+  'directive.issued': z.looseObject({ directive: z.string(), reason: z.string() }),
+} as const;
+
+export type EventType = keyof typeof eventPayloadSchemas;
+export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloadSchemas)[T]>;
+export const eventTypes = Object.keys(eventPayloadSchemas) as EventType[];
+
+export function isKnownEventType(type: string): type is EventType {
+  return Object.hasOwn(eventPayloadSchemas, type);
+}
+
+export const actorSchema = z.string().min(1).max(200);
+
+/** A stored event, as every reader sees it. `type` stays a string: future types are tolerated. */
+export const storedEventSchema = z.object({
+  seq: z.number().int().positive(),
+  id: z.string(),
+  sessionId: z.string(),
+  turnId: z.string().nullable(),
+  stepId: z.string().nullable(),
+  traceId: z.string(),
+  type: z.string(),
+  ts: z.number().int(),
+  actor: actorSchema,
+  payload: z.unknown(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type StoredEvent = z.infer<typeof storedEventSchema>;
+
+/** What a writer hands to the log: the log assigns seq, id (unless given), ts, and the hashes. */
+export type NewEvent<T extends EventType = EventType> = {
+  [K in T]: {
+    type: K;
+    payload: EventPayload<K>;
+    actor: string;
+    turnId?: string;
+    stepId?: string;
+    traceId?: string;
+    id?: string;
+  };
+}[T];

@@ -1,0 +1,16 @@
+export { canonicalJson } from './canonical-json.js';
+export { type Clock, systemClock } from './clock.js';
+export { errorMessage, PyclawError } from './errors.js';
+export {
+  actorSchema,
+  type EventPayload,
+  type EventType,
+  eventPayloadSchemas,
+  eventTypes,
+  isKnownEventType,
+  type NewEvent,
+  type StoredEvent,
+  storedEventSchema,
+} from './events.js';
+export { newId } from './ids.js';
+export { createLogger, type Logger } from './logger.js';

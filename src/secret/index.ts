@@ -1,0 +1,1 @@
+export type { Redactor } from './redactor-contract.js';

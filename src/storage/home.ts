@@ -1,0 +1,26 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Where PyClaw keeps everything: `PYCLAW_HOME`, or `~/.pyclaw`. */
+export interface HomePaths {
+  root: string;
+  config: string;
+  database: string;
+  artifacts: string;
+  secrets: string;
+  skills: string;
+  logs: string;
+}
+
+export function resolveHome(env: NodeJS.ProcessEnv = process.env): HomePaths {
+  const root = resolve(env.PYCLAW_HOME || join(homedir(), '.pyclaw'));
+  return {
+    root,
+    config: join(root, 'config.yaml'),
+    database: join(root, 'pyclaw.db'),
+    artifacts: join(root, 'artifacts'),
+    secrets: join(root, 'secrets'),
+    skills: join(root, 'skills'),
+    logs: join(root, 'logs'),
+  };
+}

@@ -1,0 +1,11 @@
+export {
+  type Db,
+  type Durability,
+  durabilitySchema,
+  inTransaction,
+  latestSchemaVersion,
+  type OpenDatabaseOptions,
+  openDatabase,
+  schemaVersion,
+} from './database.js';
+export { type HomePaths, resolveHome } from './home.js';

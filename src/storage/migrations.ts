@@ -1,0 +1,62 @@
+/**
+ * The schema, as numbered migrations. A database's `user_version` is the number of the last one
+ * applied. Never edit a released migration: add a new one.
+ */
+export const migrations: readonly string[] = [
+  // 1: sessions, the append-only event log, artifact metadata
+  `
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    agent_id TEXT,
+    title TEXT
+  );
+
+  CREATE TABLE events (
+    session_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    turn_id TEXT,
+    step_id TEXT,
+    trace_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (session_id, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX events_by_turn ON events (session_id, turn_id, seq) WHERE turn_id IS NOT NULL;
+  CREATE INDEX events_by_type ON events (session_id, type, seq);
+
+  CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;
+  CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
+
+  -- artifacts an event names (as "sha256:<hex>" anywhere in its payload); gc keeps these
+  CREATE TABLE event_artifacts (
+    hash TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (hash, session_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE artifacts (
+    hash TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mime TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by_event TEXT,
+    retention TEXT NOT NULL DEFAULT 'standard',
+    expires_at INTEGER
+  );
+  CREATE TABLE artifact_aliases (
+    alias TEXT PRIMARY KEY,
+    hash TEXT NOT NULL REFERENCES artifacts (hash),
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX artifact_aliases_by_hash ON artifact_aliases (hash);
+  `,
+];
