@@ -5,7 +5,10 @@ import { z } from 'zod';
  * fields it does not know, so logs written by a newer PyClaw stay readable.
  */
 const toolCall = z.looseObject({ id: z.string(), name: z.string(), arguments: z.unknown() });
-const usage = z.looseObject({ inputTokens: z.number().int().nonnegative(), outputTokens: z.number().int().nonnegative() });
+const usage = z.looseObject({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+});
 const grantScope = z.enum(['once', 'until', 'session', 'forever']);
 
 export const eventPayloadSchemas = {
@@ -18,11 +21,25 @@ export const eventPayloadSchemas = {
   }),
   'assistant.message': z.looseObject({ text: z.string() }),
   'turn.started': z.looseObject({ agentId: z.string(), input: z.string().optional() }),
-  'turn.phase': z.looseObject({ phase: z.string(), from: z.string().optional(), skipped: z.boolean().optional(), reason: z.string().optional() }),
+  'turn.phase': z.looseObject({
+    phase: z.string(),
+    from: z.string().optional(),
+    skipped: z.boolean().optional(),
+    reason: z.string().optional(),
+  }),
   'turn.completed': z.looseObject({ answer: z.string().optional() }),
   'turn.failed': z.looseObject({ error: z.string(), code: z.string().optional() }),
-  'context.packed': z.looseObject({ packArtifact: z.string(), totalTokens: z.number().int().nonnegative(), telemetry: z.array(z.unknown()) }),
-  'llm.requested': z.looseObject({ provider: z.string(), model: z.string(), packHash: z.string().optional(), params: z.unknown().optional() }),
+  'context.packed': z.looseObject({
+    packArtifact: z.string(),
+    totalTokens: z.number().int().nonnegative(),
+    telemetry: z.array(z.unknown()),
+  }),
+  'llm.requested': z.looseObject({
+    provider: z.string(),
+    model: z.string(),
+    packHash: z.string().optional(),
+    params: z.unknown().optional(),
+  }),
   'llm.responded': z.looseObject({
     text: z.string().optional(),
     toolCalls: z.array(toolCall).optional(),
@@ -32,18 +49,60 @@ export const eventPayloadSchemas = {
     error: z.string().optional(),
   }),
   'tool.requested': z.looseObject({ callId: z.string(), tool: z.string(), input: z.unknown() }),
-  'policy.decided': z.looseObject({ callId: z.string(), decision: z.enum(['allow', 'ask', 'deny']), reason: z.string(), rule: z.string().optional(), grantId: z.string().optional() }),
-  'approval.requested': z.looseObject({ approvalId: z.string(), callId: z.string(), tool: z.string(), summary: z.string() }),
-  'approval.resolved': z.looseObject({ approvalId: z.string(), decision: z.enum(['approve', 'deny']), scope: grantScope.optional(), by: z.string() }),
-  'grant.created': z.looseObject({ grantId: z.string(), scope: grantScope, match: z.unknown(), expiresAt: z.number().optional() }),
+  'policy.decided': z.looseObject({
+    callId: z.string(),
+    decision: z.enum(['allow', 'ask', 'deny']),
+    reason: z.string(),
+    rule: z.string().optional(),
+    grantId: z.string().optional(),
+  }),
+  'approval.requested': z.looseObject({
+    approvalId: z.string(),
+    callId: z.string(),
+    tool: z.string(),
+    summary: z.string(),
+  }),
+  'approval.resolved': z.looseObject({
+    approvalId: z.string(),
+    decision: z.enum(['approve', 'deny']),
+    scope: grantScope.optional(),
+    by: z.string(),
+  }),
+  'grant.created': z.looseObject({
+    grantId: z.string(),
+    scope: grantScope,
+    match: z.unknown(),
+    expiresAt: z.number().optional(),
+  }),
   'grant.revoked': z.looseObject({ grantId: z.string(), by: z.string(), reason: z.string().optional() }),
   'tool.started': z.looseObject({ callId: z.string() }),
-  'tool.result': z.looseObject({ callId: z.string(), isError: z.boolean(), preview: z.string(), artifacts: z.array(z.string()).optional() }),
-  'verify.verdict': z.looseObject({ verdict: z.enum(['pass', 'fail']), judge: z.string(), reason: z.string() }),
+  'tool.result': z.looseObject({
+    callId: z.string(),
+    isError: z.boolean(),
+    preview: z.string(),
+    artifacts: z.array(z.string()).optional(),
+  }),
+  'verify.verdict': z.looseObject({
+    verdict: z.enum(['pass', 'fail']),
+    judge: z.string(),
+    reason: z.string(),
+  }),
   'memory.candidate': z.looseObject({ candidateId: z.string(), kind: z.string(), text: z.string() }),
-  'memory.promoted': z.looseObject({ memoryId: z.string(), candidateId: z.string().optional(), by: z.string() }),
-  'summary.updated': z.looseObject({ fromSeq: z.number().int(), toSeq: z.number().int(), summary: z.string() }),
-  'skill.selected': z.looseObject({ skill: z.string(), version: z.string().optional(), reason: z.string().optional() }),
+  'memory.promoted': z.looseObject({
+    memoryId: z.string(),
+    candidateId: z.string().optional(),
+    by: z.string(),
+  }),
+  'summary.updated': z.looseObject({
+    fromSeq: z.number().int(),
+    toSeq: z.number().int(),
+    summary: z.string(),
+  }),
+  'skill.selected': z.looseObject({
+    skill: z.string(),
+    version: z.string().optional(),
+    reason: z.string().optional(),
+  }),
   'safety.blocked': z.looseObject({ callId: z.string().optional(), rule: z.string(), reason: z.string() }),
   'panic.engaged': z.looseObject({ by: z.string(), reason: z.string().optional() }),
   'panic.released': z.looseObject({ by: z.string() }),

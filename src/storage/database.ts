@@ -30,7 +30,9 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   try {
     db = new Database(path);
   } catch (error) {
-    throw new PyclawError('storage.open', `cannot open database ${path}: ${(error as Error).message}`, { cause: error });
+    throw new PyclawError('storage.open', `cannot open database ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -42,7 +44,9 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   } catch (error) {
     db.close();
     if (error instanceof PyclawError) throw error;
-    throw new PyclawError('storage.open', `cannot use database ${path}: ${(error as Error).message}`, { cause: error });
+    throw new PyclawError('storage.open', `cannot use database ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

@@ -1,0 +1,262 @@
+import type { Statement } from 'better-sqlite3';
+import {
+  type Clock,
+  canonicalJson,
+  eventPayloadSchemas,
+  isKnownEventType,
+  type NewEvent,
+  newId,
+  PyclawError,
+  type StoredEvent,
+  systemClock,
+} from '../core/index.js';
+import type { Redactor } from '../secret/index.js';
+import { type Db, inTransaction } from '../storage/index.js';
+import { artifactHashesIn } from './artifact-refs.js';
+import { eventHash, genesisHash } from './hash-chain.js';
+import { type EventRow, eventFromRow } from './rows.js';
+import type { SessionInfo, SessionSummary, VerifyReport } from './session-info.js';
+import { verifyChain } from './verify-chain.js';
+
+export interface SeqRange {
+  fromSeq?: number | undefined;
+  toSeq?: number | undefined;
+  limit?: number | undefined;
+}
+
+type Listener = (event: StoredEvent) => void;
+const everySession = '*';
+
+/**
+ * The append-only event log. Each append is one IMMEDIATE transaction that reads the session's head
+ * from the database itself, so several processes can append to the same file safely.
+ * Payloads are validated, then redacted, before they are hashed and stored.
+ */
+export class EventLog {
+  private readonly db: Db;
+  private readonly redactor: Redactor | undefined;
+  private readonly clock: Clock;
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly knownSessions = new Set<string>();
+  private readonly statements;
+  private readonly typeStatements = new Map<number, Statement>();
+
+  constructor(db: Db, options: { redactor?: Redactor; clock?: Clock } = {}) {
+    this.db = db;
+    this.redactor = options.redactor;
+    this.clock = options.clock ?? systemClock;
+    this.statements = {
+      insertSession: db.prepare('INSERT INTO sessions (id, created_at, agent_id, title) VALUES (?, ?, ?, ?)'),
+      getSession: db.prepare('SELECT id, created_at, agent_id, title FROM sessions WHERE id = ?'),
+      listSessions: db.prepare(
+        `SELECT s.id, s.created_at, s.agent_id, s.title,
+           (SELECT max(seq) FROM events e WHERE e.session_id = s.id) AS last_seq,
+           (SELECT ts FROM events e WHERE e.session_id = s.id ORDER BY seq DESC LIMIT 1) AS last_ts
+         FROM sessions s ORDER BY coalesce(last_ts, s.created_at) DESC, s.id DESC LIMIT ?`,
+      ),
+      head: db.prepare('SELECT seq, hash FROM events WHERE session_id = ? ORDER BY seq DESC LIMIT 1'),
+      insertEvent: db.prepare(
+        `INSERT INTO events (session_id, seq, id, turn_id, step_id, trace_id, type, ts, actor, payload, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertArtifactRef: db.prepare(
+        'INSERT OR IGNORE INTO event_artifacts (hash, session_id, seq) VALUES (?, ?, ?)',
+      ),
+      range: db.prepare(
+        'SELECT * FROM events WHERE session_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?',
+      ),
+      last: db.prepare('SELECT * FROM events WHERE session_id = ? ORDER BY seq DESC LIMIT ?'),
+      byTurn: db.prepare('SELECT * FROM events WHERE session_id = ? AND turn_id = ? ORDER BY seq'),
+      all: db.prepare('SELECT * FROM events WHERE session_id = ? ORDER BY seq'),
+    };
+  }
+
+  createSession(options: { id?: string; agentId?: string; title?: string } = {}): SessionInfo {
+    const session: SessionInfo = {
+      id: options.id ?? newId(),
+      createdAt: this.clock.now(),
+      agentId: options.agentId ?? null,
+      title: options.title ?? null,
+    };
+    try {
+      this.statements.insertSession.run(session.id, session.createdAt, session.agentId, session.title);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new PyclawError('session.exists', `session ${session.id} already exists`);
+      }
+      throw error;
+    }
+    this.knownSessions.add(session.id);
+    return session;
+  }
+
+  getSession(id: string): SessionInfo | undefined {
+    const row = this.statements.getSession.get(id) as SessionRow | undefined;
+    return row && sessionFromRow(row);
+  }
+
+  /** Sessions, most recently active first. */
+  listSessions(options: { limit?: number } = {}): SessionSummary[] {
+    const rows = this.statements.listSessions.all(options.limit ?? -1) as (SessionRow & {
+      last_seq: number | null;
+      last_ts: number | null;
+    })[];
+    return rows.map((row) => ({
+      ...sessionFromRow(row),
+      eventCount: row.last_seq ?? 0,
+      lastTs: row.last_ts,
+    }));
+  }
+
+  append(sessionId: string, event: NewEvent): StoredEvent {
+    return this.appendBatch(sessionId, [event])[0] as StoredEvent;
+  }
+
+  /** Appends all the events in one transaction: either every one is stored, or none is. */
+  appendBatch(sessionId: string, events: NewEvent[]): StoredEvent[] {
+    this.requireSession(sessionId);
+    const prepared = events.map((event) => this.prepare(event));
+    const stored = inTransaction(this.db, () => {
+      const head = this.statements.head.get(sessionId) as { seq: number; hash: string } | undefined;
+      let seq = head?.seq ?? 0;
+      let prevHash = head?.hash ?? genesisHash;
+      const ts = this.clock.now();
+      return prepared.map(({ event, payloadJson }) => {
+        seq++;
+        const fields = {
+          seq,
+          id: event.id ?? newId(),
+          sessionId,
+          turnId: event.turnId ?? null,
+          stepId: event.stepId ?? null,
+          traceId: event.traceId ?? event.turnId ?? newId(),
+          type: event.type,
+          ts,
+          actor: event.actor,
+        };
+        const hash = eventHash(prevHash, fields, payloadJson);
+        this.statements.insertEvent.run(
+          sessionId,
+          seq,
+          fields.id,
+          fields.turnId,
+          fields.stepId,
+          fields.traceId,
+          fields.type,
+          ts,
+          fields.actor,
+          payloadJson,
+          prevHash,
+          hash,
+        );
+        for (const artifactHash of artifactHashesIn(payloadJson)) {
+          this.statements.insertArtifactRef.run(artifactHash, sessionId, seq);
+        }
+        const storedEvent: StoredEvent = { ...fields, payload: JSON.parse(payloadJson), prevHash, hash };
+        prevHash = hash;
+        return storedEvent;
+      });
+    });
+    this.notify(stored);
+    return stored;
+  }
+
+  read(sessionId: string, range: SeqRange = {}): StoredEvent[] {
+    const rows = this.statements.range.all(
+      sessionId,
+      range.fromSeq ?? 1,
+      range.toSeq ?? Number.MAX_SAFE_INTEGER,
+      range.limit ?? -1,
+    ) as EventRow[];
+    return rows.map(eventFromRow);
+  }
+
+  /** The last `n` events, oldest first. */
+  last(sessionId: string, n: number): StoredEvent[] {
+    const rows = this.statements.last.all(sessionId, n) as EventRow[];
+    return rows.reverse().map(eventFromRow);
+  }
+
+  byTurn(sessionId: string, turnId: string): StoredEvent[] {
+    return (this.statements.byTurn.all(sessionId, turnId) as EventRow[]).map(eventFromRow);
+  }
+
+  byType(sessionId: string, types: string | string[], range: SeqRange = {}): StoredEvent[] {
+    const list = Array.isArray(types) ? types : [types];
+    const rows = this.typeStatement(list.length).all(
+      sessionId,
+      ...list,
+      range.fromSeq ?? 1,
+      range.toSeq ?? Number.MAX_SAFE_INTEGER,
+      range.limit ?? -1,
+    ) as EventRow[];
+    return rows.map(eventFromRow);
+  }
+
+  /** Calls `listener` after each commit of an event appended through this log; returns the unsubscribe. */
+  subscribe(sessionId: string, listener: Listener): () => void {
+    const set = this.listeners.get(sessionId) ?? new Set<Listener>();
+    this.listeners.set(sessionId, set);
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** Recomputes the session's hash chain from its first event and names the first bad seq, if any. */
+  verify(sessionId: string): VerifyReport {
+    return verifyChain(this.statements.all.iterate(sessionId) as Iterable<EventRow>);
+  }
+
+  private prepare(event: NewEvent): { event: NewEvent; payloadJson: string } {
+    if (!isKnownEventType(event.type)) {
+      throw new PyclawError('session.unknown-type', `cannot append event of unknown type "${event.type}"`);
+    }
+    const result = eventPayloadSchemas[event.type].safeParse(event.payload);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const field = issue?.path.join('.') || '(payload)';
+      throw new PyclawError('session.bad-payload', `${event.type} payload: ${field}: ${issue?.message}`);
+    }
+    const payload = this.redactor ? this.redactor.redactValue(result.data) : result.data;
+    return { event, payloadJson: canonicalJson(payload) };
+  }
+
+  private requireSession(sessionId: string): void {
+    if (this.knownSessions.has(sessionId)) return;
+    if (!this.statements.getSession.get(sessionId)) {
+      throw new PyclawError('session.unknown', `no session ${sessionId}`, { hint: 'create it first' });
+    }
+    this.knownSessions.add(sessionId);
+  }
+
+  private typeStatement(count: number): Statement {
+    let statement = this.typeStatements.get(count);
+    if (!statement) {
+      const placeholders = Array.from({ length: count }, () => '?').join(', ');
+      statement = this.db.prepare(
+        `SELECT * FROM events WHERE session_id = ? AND type IN (${placeholders}) AND seq BETWEEN ? AND ?
+         ORDER BY seq LIMIT ?`,
+      );
+      this.typeStatements.set(count, statement);
+    }
+    return statement;
+  }
+
+  private notify(events: StoredEvent[]): void {
+    for (const event of events) {
+      for (const key of [event.sessionId, everySession]) {
+        for (const listener of this.listeners.get(key) ?? []) listener(event);
+      }
+    }
+  }
+}
+
+interface SessionRow {
+  id: string;
+  created_at: number;
+  agent_id: string | null;
+  title: string | null;
+}
+
+function sessionFromRow(row: SessionRow): SessionInfo {
+  return { id: row.id, createdAt: row.created_at, agentId: row.agent_id, title: row.title };
+}
