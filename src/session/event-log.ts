@@ -11,7 +11,7 @@ import {
   systemClock,
 } from '../core/index.js';
 import type { Redactor } from '../secret/index.js';
-import { type Db, inTransaction } from '../storage/index.js';
+import type { Db } from '../storage/index.js';
 import { artifactHashesIn } from './artifact-refs.js';
 import { eventHash, genesisHash } from './hash-chain.js';
 import { type EventRow, eventFromRow } from './rows.js';
@@ -40,6 +40,7 @@ export class EventLog {
   private readonly knownSessions = new Set<string>();
   private readonly statements;
   private readonly typeStatements = new Map<number, Statement>();
+  private readonly writeBatch;
 
   constructor(db: Db, options: { redactor?: Redactor; clock?: Clock } = {}) {
     this.db = db;
@@ -69,6 +70,9 @@ export class EventLog {
       byTurn: db.prepare('SELECT * FROM events WHERE session_id = ? AND turn_id = ? ORDER BY seq'),
       all: db.prepare('SELECT * FROM events WHERE session_id = ? ORDER BY seq'),
     };
+    this.writeBatch = db.transaction((sessionId: string, prepared: PreparedEvent[]) =>
+      this.write(sessionId, prepared),
+    );
   }
 
   createSession(options: { id?: string; agentId?: string; title?: string } = {}): SessionInfo {
@@ -115,50 +119,55 @@ export class EventLog {
   /** Appends all the events in one transaction: either every one is stored, or none is. */
   appendBatch(sessionId: string, events: NewEvent[]): StoredEvent[] {
     this.requireSession(sessionId);
-    const prepared = events.map((event) => this.prepare(event));
-    const stored = inTransaction(this.db, () => {
-      const head = this.statements.head.get(sessionId) as { seq: number; hash: string } | undefined;
-      let seq = head?.seq ?? 0;
-      let prevHash = head?.hash ?? genesisHash;
-      const ts = this.clock.now();
-      return prepared.map(({ event, payloadJson }) => {
-        seq++;
-        const fields = {
-          seq,
-          id: event.id ?? newId(),
-          sessionId,
-          turnId: event.turnId ?? null,
-          stepId: event.stepId ?? null,
-          traceId: event.traceId ?? event.turnId ?? newId(),
-          type: event.type,
-          ts,
-          actor: event.actor,
-        };
-        const hash = eventHash(prevHash, fields, payloadJson);
-        this.statements.insertEvent.run(
-          sessionId,
-          seq,
-          fields.id,
-          fields.turnId,
-          fields.stepId,
-          fields.traceId,
-          fields.type,
-          ts,
-          fields.actor,
-          payloadJson,
-          prevHash,
-          hash,
-        );
-        for (const artifactHash of artifactHashesIn(payloadJson)) {
-          this.statements.insertArtifactRef.run(artifactHash, sessionId, seq);
-        }
-        const storedEvent: StoredEvent = { ...fields, payload: JSON.parse(payloadJson), prevHash, hash };
-        prevHash = hash;
-        return storedEvent;
-      });
-    });
+    const stored = this.writeBatch.immediate(
+      sessionId,
+      events.map((event) => this.prepare(event)),
+    );
     this.notify(stored);
     return stored;
+  }
+
+  /** Runs inside the write transaction: reads the head from the database, so other processes' appends count. */
+  private write(sessionId: string, prepared: PreparedEvent[]): StoredEvent[] {
+    const head = this.statements.head.get(sessionId) as { seq: number; hash: string } | undefined;
+    let seq = head?.seq ?? 0;
+    let prevHash = head?.hash ?? genesisHash;
+    const ts = this.clock.now();
+    return prepared.map(({ event, payload, payloadJson }) => {
+      seq++;
+      const fields = {
+        seq,
+        id: event.id ?? newId(),
+        sessionId,
+        turnId: event.turnId ?? null,
+        stepId: event.stepId ?? null,
+        traceId: event.traceId ?? event.turnId ?? newId(),
+        type: event.type,
+        ts,
+        actor: event.actor,
+      };
+      const hash = eventHash(prevHash, fields, payloadJson);
+      this.statements.insertEvent.run(
+        sessionId,
+        seq,
+        fields.id,
+        fields.turnId,
+        fields.stepId,
+        fields.traceId,
+        fields.type,
+        ts,
+        fields.actor,
+        payloadJson,
+        prevHash,
+        hash,
+      );
+      for (const artifactHash of artifactHashesIn(payloadJson)) {
+        this.statements.insertArtifactRef.run(artifactHash, sessionId, seq);
+      }
+      const stored: StoredEvent = { ...fields, payload, prevHash, hash };
+      prevHash = hash;
+      return stored;
+    });
   }
 
   read(sessionId: string, range: SeqRange = {}): StoredEvent[] {
@@ -181,6 +190,7 @@ export class EventLog {
     return (this.statements.byTurn.all(sessionId, turnId) as EventRow[]).map(eventFromRow);
   }
 
+  /** Events of the given types. Not indexed (an index would slow every append): bound it with a range. */
   byType(sessionId: string, types: string | string[], range: SeqRange = {}): StoredEvent[] {
     const list = Array.isArray(types) ? types : [types];
     const rows = this.typeStatement(list.length).all(
@@ -206,7 +216,7 @@ export class EventLog {
     return verifyChain(this.statements.all.iterate(sessionId) as Iterable<EventRow>);
   }
 
-  private prepare(event: NewEvent): { event: NewEvent; payloadJson: string } {
+  private prepare(event: NewEvent): PreparedEvent {
     if (!isKnownEventType(event.type)) {
       throw new PyclawError('session.unknown-type', `cannot append event of unknown type "${event.type}"`);
     }
@@ -217,7 +227,7 @@ export class EventLog {
       throw new PyclawError('session.bad-payload', `${event.type} payload: ${field}: ${issue?.message}`);
     }
     const payload = this.redactor ? this.redactor.redactValue(result.data) : result.data;
-    return { event, payloadJson: canonicalJson(payload) };
+    return { event, payload, payloadJson: canonicalJson(payload) };
   }
 
   private requireSession(sessionId: string): void {
@@ -248,6 +258,13 @@ export class EventLog {
       }
     }
   }
+}
+
+interface PreparedEvent {
+  event: NewEvent;
+  /** The validated, redacted payload; `payloadJson` is its canonical JSON, the text stored and hashed. */
+  payload: unknown;
+  payloadJson: string;
 }
 
 interface SessionRow {

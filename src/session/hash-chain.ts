@@ -30,5 +30,7 @@ export function canonicalEventText(fields: HashedFields, payloadJson: string): s
 
 /** `hash = sha256(prevHash + canonical JSON of the event)`. */
 export function eventHash(prevHash: string, fields: HashedFields, payloadJson: string): string {
-  return createHash('sha256').update(prevHash).update(canonicalEventText(fields, payloadJson)).digest('hex');
+  return createHash('sha256')
+    .update(prevHash + canonicalEventText(fields, payloadJson))
+    .digest('hex');
 }

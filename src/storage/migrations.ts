@@ -28,7 +28,6 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (session_id, seq)
   ) WITHOUT ROWID;
   CREATE INDEX events_by_turn ON events (session_id, turn_id, seq) WHERE turn_id IS NOT NULL;
-  CREATE INDEX events_by_type ON events (session_id, type, seq);
 
   CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;
