@@ -80,7 +80,7 @@ export class EventLog {
       id: options.id ?? newId(),
       createdAt: this.clock.now(),
       agentId: options.agentId ?? null,
-      title: options.title ?? null,
+      title: options.title === undefined ? null : (this.redactor?.redactText(options.title) ?? options.title),
     };
     try {
       this.statements.insertSession.run(session.id, session.createdAt, session.agentId, session.title);
