@@ -14,8 +14,17 @@ export type ToolCall = z.infer<typeof toolCallSchema>;
 export const chatMessageSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('system'), content: z.string() }),
   z.object({ role: z.literal('user'), content: z.string() }),
-  z.object({ role: z.literal('assistant'), content: z.string(), toolCalls: z.array(toolCallSchema).optional() }),
-  z.object({ role: z.literal('tool'), toolCallId: z.string(), content: z.string(), isError: z.boolean().optional() }),
+  z.object({
+    role: z.literal('assistant'),
+    content: z.string(),
+    toolCalls: z.array(toolCallSchema).optional(),
+  }),
+  z.object({
+    role: z.literal('tool'),
+    toolCallId: z.string(),
+    content: z.string(),
+    isError: z.boolean().optional(),
+  }),
 ]);
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
@@ -106,4 +115,10 @@ export class LlmError extends PyclawError {
   get retryable(): boolean {
     return retryableKinds.has(this.kind);
   }
+}
+
+/** What `createProviders` hands every provider factory. */
+export interface ProviderDeps {
+  /** Turns an `apiKey` reference (`${env:NAME}`, `secret:NAME`) into the secret. */
+  resolveSecret?: (reference: string) => string;
 }

@@ -1,4 +1,29 @@
 export {
+  type Budget,
+  type BudgetGuard,
+  budgetSchema,
+  type Spending,
+  spendingLimitSchema,
+  spendingOf,
+} from './budget.js';
+export { classifyHttpFailure, type HttpFailure } from './classify-error.js';
+export {
+  type AgentModels,
+  agentModelsSchema,
+  type CreateProvidersDeps,
+  createProviders,
+  type ModelChoice,
+  type ModelRef,
+  type ModelTier,
+  modelChoiceSchema,
+  modelRefSchema,
+  modelTiers,
+  type ProviderConfig,
+  type ProvidersConfig,
+  providerConfigSchema,
+  providersConfigSchema,
+} from './config.js';
+export {
   type ChatMessage,
   type CompleteOptions,
   type CompletionRequest,
@@ -10,6 +35,7 @@ export {
   type LlmErrorKind,
   llmErrorKinds,
   type Provider,
+  type ProviderDeps,
   type ToolCall,
   type ToolSpec,
   toolCallSchema,
@@ -17,3 +43,53 @@ export {
   type Usage,
   usageSchema,
 } from './contract.js';
+export {
+  type PanelPlan,
+  type PanelVerdict,
+  type PanelVote,
+  panelAndJudge,
+  type Review,
+  type SecondOpinion,
+  type SecondOpinionPlan,
+  secondOpinion,
+} from './patterns.js';
+export { costUsd, type ModelPricing, modelPricingSchema } from './pricing.js';
+export {
+  type AnthropicProviderConfig,
+  anthropicProviderConfigSchema,
+  createAnthropicProvider,
+} from './providers/anthropic.js';
+export {
+  createOpenAiProvider,
+  type OpenAiProviderConfig,
+  openAiProviderConfigSchema,
+} from './providers/openai.js';
+export {
+  createScriptedProvider,
+  type ScriptedProvider,
+  type ScriptedProviderConfig,
+  type ScriptedResponse,
+  scriptedProviderConfigSchema,
+  scriptedResponseSchema,
+} from './providers/scripted.js';
+export {
+  findRecordedAnswer,
+  type LlmEventSink,
+  type LlmStep,
+  type RecordedCall,
+  type RecordedResponse,
+  recordedComplete,
+} from './recorder.js';
+export { type CallPolicy, callPolicySchema, type ResilienceDeps, withResilience } from './resilience.js';
+export {
+  type ModelCaller,
+  ModelRouter,
+  type ModelRouterDeps,
+  type RoutedCallOptions,
+  type RoutedRequest,
+  type RoutedResponse,
+} from './router.js';
+export { type ResolveSecret, resolveEnvReference } from './secret-ref.js';
+export { checkStructuredOutput, withStructuredOutputCheck } from './structured-output.js';
+export { type ProviderTestResult, testProvider } from './test-provider.js';
+export { createToolNameMap, type ToolNameMap, wireToolName } from './tool-names.js';

@@ -1,0 +1,238 @@
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
+import { z } from 'zod';
+import { sdkErrorClassifier } from '../classify-error.js';
+import type {
+  CompleteOptions,
+  CompletionRequest,
+  CompletionResponse,
+  Provider,
+  ProviderDeps,
+} from '../contract.js';
+import { costUsd, modelPricingSchema } from '../pricing.js';
+import { callPolicySchema } from '../resilience.js';
+import { resolveApiKey } from '../secret-ref.js';
+import { parseToolArguments } from '../tool-arguments.js';
+import { createToolNameMap, requestToolIds, type ToolNameMap, wireToolName } from '../tool-names.js';
+
+/** OpenAI and every server speaking its chat-completions API (Ollama, vLLM, LM Studio, llama.cpp, OpenRouter). */
+export const openAiProviderConfigSchema = z.strictObject({
+  kind: z.literal('openai'),
+  /** e.g. `http://127.0.0.1:11434/v1` for Ollama; defaults to api.openai.com. */
+  baseURL: z.url().optional(),
+  /** A reference such as `${env:OPENAI_API_KEY}`; local servers usually need none. */
+  apiKey: z.string().optional(),
+  /** Extra headers on every request (OpenRouter's `HTTP-Referer`, for instance). */
+  headers: z.record(z.string(), z.string()).optional(),
+  pricing: modelPricingSchema.optional(),
+  /** Newer OpenAI models want `max_completion_tokens`; most compatible servers know only `max_tokens`. */
+  maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).default('max_tokens'),
+  ...callPolicySchema.shape,
+});
+export type OpenAiProviderConfig = z.infer<typeof openAiProviderConfigSchema>;
+
+const classify = sdkErrorClassifier({
+  APIError,
+  APIUserAbortError,
+  APIConnectionError,
+  APIConnectionTimeoutError,
+});
+
+/** The answer as the wire gave it, whether it arrived whole or streamed. */
+interface WireAnswer {
+  text: string;
+  toolCalls: { id: string; name: string; arguments: string }[];
+  finishReason: string | null;
+  /** The exact model that answered, when the server names it (`gpt-4o` may answer as `gpt-4o-2024-08-06`). */
+  model: string | undefined;
+  usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+}
+
+export function createOpenAiProvider(
+  id: string,
+  config: OpenAiProviderConfig,
+  deps: ProviderDeps = {},
+): Provider {
+  let client: OpenAI | undefined;
+  const getClient = () => {
+    client ??= new OpenAI({
+      // The SDK insists on a key; keyless local servers ignore whatever is sent.
+      apiKey: resolveApiKey(id, config.apiKey, deps.resolveSecret) ?? 'not-needed',
+      baseURL: config.baseURL,
+      defaultHeaders: config.headers,
+      maxRetries: 0,
+      timeout: config.timeoutMs,
+    });
+    return client;
+  };
+
+  return {
+    id,
+    async complete(request, options = {}) {
+      try {
+        const names = createToolNameMap(id, requestToolIds(request));
+        const body = requestBody(request, names, config);
+        const answer = options.onDelta
+          ? await streamed(getClient(), body, options)
+          : whole(await getClient().chat.completions.create(body, { signal: options.signal }));
+        return toResponse(id, answer, names, request, config);
+      } catch (error) {
+        throw classify(id, error);
+      }
+    },
+  };
+}
+
+function requestBody(
+  request: CompletionRequest,
+  names: ToolNameMap,
+  config: OpenAiProviderConfig,
+): ChatCompletionCreateParamsNonStreaming {
+  const body: ChatCompletionCreateParamsNonStreaming = {
+    model: request.model,
+    messages: request.messages.map((message) => wireMessage(message, names)),
+  };
+  if (request.tools?.length) {
+    body.tools = request.tools.map((tool) => ({
+      type: 'function',
+      function: {
+        name: names.toWire(tool.name),
+        description: tool.description,
+        parameters: tool.inputSchema,
+      },
+    }));
+  }
+  if (request.output) {
+    body.response_format = {
+      type: 'json_schema',
+      json_schema: { name: wireToolName(request.output.name), schema: request.output.schema, strict: true },
+    };
+  }
+  if (request.maxTokens !== undefined) body[config.maxTokensField] = request.maxTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  return body;
+}
+
+function wireMessage(
+  message: CompletionRequest['messages'][number],
+  names: ToolNameMap,
+): ChatCompletionMessageParam {
+  switch (message.role) {
+    case 'system':
+    case 'user':
+      return { role: message.role, content: message.content };
+    case 'assistant':
+      if (!message.toolCalls?.length) return { role: 'assistant', content: message.content };
+      return {
+        role: 'assistant',
+        content: message.content || null,
+        tool_calls: message.toolCalls.map((call) => ({
+          id: call.id,
+          type: 'function',
+          function: { name: names.toWire(call.name), arguments: JSON.stringify(call.arguments) },
+        })),
+      };
+    case 'tool':
+      // The wire has no error flag for tool results, so the model is told in the text.
+      return {
+        role: 'tool',
+        tool_call_id: message.toolCallId,
+        content: message.isError ? `ERROR: ${message.content}` : message.content,
+      };
+  }
+}
+
+function whole(completion: OpenAI.Chat.Completions.ChatCompletion): WireAnswer {
+  const choice = completion.choices[0];
+  const toolCalls = (choice?.message.tool_calls ?? []).flatMap((call) =>
+    call.type === 'function'
+      ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }]
+      : [],
+  );
+  return {
+    text: choice?.message.content ?? '',
+    toolCalls,
+    finishReason: choice?.finish_reason ?? null,
+    model: completion.model,
+    usage: completion.usage,
+  };
+}
+
+async function streamed(
+  client: OpenAI,
+  body: ChatCompletionCreateParamsNonStreaming,
+  options: CompleteOptions,
+): Promise<WireAnswer> {
+  const stream = await client.chat.completions.create(
+    { ...body, stream: true, stream_options: { include_usage: true } },
+    { signal: options.signal },
+  );
+  const answer: WireAnswer = {
+    text: '',
+    toolCalls: [],
+    finishReason: null,
+    model: undefined,
+    usage: undefined,
+  };
+  for await (const chunk of stream) addChunk(answer, chunk, options.onDelta);
+  options.signal?.throwIfAborted();
+  answer.toolCalls = answer.toolCalls.filter(Boolean);
+  return answer;
+}
+
+function addChunk(answer: WireAnswer, chunk: ChatCompletionChunk, onDelta: CompleteOptions['onDelta']): void {
+  if (chunk.usage) answer.usage = chunk.usage;
+  answer.model ||= chunk.model;
+  const choice = chunk.choices[0];
+  if (!choice) return;
+  const { content, tool_calls: toolCallDeltas } = choice.delta;
+  if (content) {
+    answer.text += content;
+    onDelta?.(content);
+  }
+  // A tool call arrives in pieces keyed by index: id and name first, then fragments of the arguments.
+  for (const delta of toolCallDeltas ?? []) {
+    answer.toolCalls[delta.index] ??= { id: `call_${delta.index}`, name: '', arguments: '' };
+    const call = answer.toolCalls[delta.index] as WireAnswer['toolCalls'][number];
+    if (delta.id) call.id = delta.id;
+    if (delta.function?.name) call.name = delta.function.name;
+    if (delta.function?.arguments) call.arguments += delta.function.arguments;
+  }
+  if (choice.finish_reason) answer.finishReason = choice.finish_reason;
+}
+
+const finishReasons: Record<string, CompletionResponse['finishReason']> = {
+  stop: 'stop',
+  tool_calls: 'tool_calls',
+  function_call: 'tool_calls',
+  length: 'length',
+  content_filter: 'content_filter',
+};
+
+function toResponse(
+  providerId: string,
+  answer: WireAnswer,
+  names: ToolNameMap,
+  request: CompletionRequest,
+  config: OpenAiProviderConfig,
+): CompletionResponse {
+  const usage = {
+    inputTokens: answer.usage?.prompt_tokens ?? 0,
+    outputTokens: answer.usage?.completion_tokens ?? 0,
+  };
+  return {
+    text: answer.text,
+    toolCalls: answer.toolCalls.map((call) => {
+      const name = names.fromWire(call.name);
+      return { id: call.id, name, arguments: parseToolArguments(providerId, name, call.arguments) };
+    }),
+    usage,
+    costUsd: costUsd(config.pricing, request.model, usage),
+    model: answer.model || request.model,
+    finishReason: finishReasons[answer.finishReason ?? ''] ?? 'other',
+  };
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import {
+  type CompleteOptions,
+  type CompletionRequest,
+  type CompletionResponse,
+  LlmError,
+  llmErrorKinds,
+  type Provider,
+  usageSchema,
+} from '../contract.js';
+import { costUsd, modelPricingSchema } from '../pricing.js';
+import { callPolicySchema } from '../resilience.js';
+
+/** One scripted answer: text and/or tool calls, or a failure of a given kind. */
+export const scriptedResponseSchema = z.strictObject({
+  text: z.string().default(''),
+  toolCalls: z
+    .array(
+      z.strictObject({
+        id: z.string().optional(),
+        name: z.string(),
+        arguments: z.record(z.string(), z.unknown()).default({}),
+      }),
+    )
+    .default([]),
+  usage: usageSchema.default({ inputTokens: 0, outputTokens: 0 }),
+  error: z.strictObject({ kind: z.enum(llmErrorKinds), message: z.string() }).optional(),
+});
+export type ScriptedResponse = z.input<typeof scriptedResponseSchema>;
+
+/** Replays answers in order, for tests and demos. */
+export const scriptedProviderConfigSchema = z.strictObject({
+  kind: z.literal('scripted'),
+  responses: z.array(scriptedResponseSchema).default([]),
+  pricing: modelPricingSchema.optional(),
+  ...callPolicySchema.shape,
+});
+export type ScriptedProviderConfig = z.input<typeof scriptedProviderConfigSchema>;
+
+export interface ScriptedProvider extends Provider {
+  /** Every request received, in order, for tests to inspect. */
+  readonly requests: CompletionRequest[];
+  /** Appends answers to the script. */
+  push(...responses: ScriptedResponse[]): void;
+}
+
+export function createScriptedProvider(id: string, config: ScriptedProviderConfig): ScriptedProvider {
+  const { responses: initial, pricing } = scriptedProviderConfigSchema.parse(config);
+  const script = [...initial];
+  const requests: CompletionRequest[] = [];
+  let served = 0;
+
+  async function complete(
+    request: CompletionRequest,
+    options: CompleteOptions = {},
+  ): Promise<CompletionResponse> {
+    if (options.signal?.aborted) throw new LlmError('aborted', id, 'the call was aborted');
+    requests.push(request);
+    const next = script.shift();
+    if (!next) {
+      throw new LlmError('bad_request', id, `scripted provider ran out of responses after ${served}`, {
+        hint: 'Add another entry to its `responses` list.',
+      });
+    }
+    served++;
+    if (next.error) throw new LlmError(next.error.kind, id, next.error.message);
+    if (next.text) options.onDelta?.(next.text);
+    return {
+      text: next.text,
+      toolCalls: next.toolCalls.map((call, index) => ({
+        id: call.id ?? `call_${served}_${index}`,
+        name: call.name,
+        arguments: call.arguments,
+      })),
+      usage: next.usage,
+      costUsd: costUsd(pricing, request.model, next.usage),
+      model: request.model,
+      finishReason: next.toolCalls.length > 0 ? 'tool_calls' : 'stop',
+    };
+  }
+
+  return {
+    id,
+    requests,
+    complete,
+    push: (...more) => script.push(...more.map((response) => scriptedResponseSchema.parse(response))),
+  };
+}
