@@ -49,18 +49,21 @@ export class ModelRouter implements ModelCaller {
 
   constructor(deps: ModelRouterDeps) {
     this.deps = deps;
-    for (const tier of modelTiers) {
+    const missing = modelTiers.flatMap((tier) => {
       const choice = deps.models[tier];
-      for (const ref of choice ? [choice, ...choice.fallbacks] : []) {
-        if (deps.providers.has(ref.provider)) continue;
-        throw new PyclawError(
-          'llm.unknown_provider',
-          `models.${tier}: no provider "${ref.provider}" is configured`,
-          {
-            hint: `Add it under providers:, or use one of: ${[...deps.providers.keys()].join(', ') || '(none)'}.`,
-          },
-        );
-      }
+      const refs = choice ? [choice, ...choice.fallbacks] : [];
+      return refs
+        .filter((ref) => !deps.providers.has(ref.provider))
+        .map((ref) => `models.${tier} → "${ref.provider}"`);
+    });
+    if (missing.length > 0) {
+      throw new PyclawError(
+        'llm.unknown_provider',
+        `models name providers that are not configured: ${missing.join(', ')}`,
+        {
+          hint: `Add them under providers:, or use one of: ${[...deps.providers.keys()].join(', ') || '(none)'}.`,
+        },
+      );
     }
   }
 

@@ -285,7 +285,7 @@ function addEvent(
     case 'message_delta':
       answer.stopReason = event.delta.stop_reason ?? answer.stopReason;
       answer.outputTokens = event.usage.output_tokens;
-      if (event.usage.input_tokens !== null) answer.inputTokens = inputTokensOf(event.usage);
+      if (event.usage.input_tokens) answer.inputTokens = inputTokensOf(event.usage);
       return;
     default:
       return;

@@ -44,8 +44,12 @@ export interface ScriptedProvider extends Provider {
   push(...responses: ScriptedResponse[]): void;
 }
 
-export function createScriptedProvider(id: string, config: ScriptedProviderConfig): ScriptedProvider {
-  const { responses: initial, pricing } = scriptedProviderConfigSchema.parse(config);
+/** From code, the config may leave out `kind`: `createScriptedProvider('demo', { responses: [...] })`. */
+export function createScriptedProvider(
+  id: string,
+  config: Omit<ScriptedProviderConfig, 'kind'> = {},
+): ScriptedProvider {
+  const { responses: initial, pricing } = scriptedProviderConfigSchema.parse({ ...config, kind: 'scripted' });
   const script = [...initial];
   const requests: CompletionRequest[] = [];
   let served = 0;
