@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  agentModelsSchema,
+  createProviders,
+  type Provider,
+  providersConfigSchema,
+} from '../../src/llm/index.js';
+
+/** Config's `$` + `{env:NAME}` reference syntax. */
+const envRef = (name: string) => `\${env:${name}}`;
+
+describe('providers config', () => {
+  it('accepts each provider kind and fills in the call policy defaults', () => {
+    const config = providersConfigSchema.parse({
+      openai: { kind: 'openai', apiKey: envRef('OPENAI_API_KEY') },
+      ollama: { kind: 'openai', baseURL: 'http://127.0.0.1:11434/v1', timeoutMs: 120_000 },
+      claude: { kind: 'anthropic', apiKey: 'secret:anthropic' },
+      demo: { kind: 'scripted', responses: [{ text: 'hi' }] },
+    });
+    expect(config.ollama).toMatchObject({ kind: 'openai', timeoutMs: 120_000, maxAttempts: 3 });
+    expect(config.claude).toMatchObject({ kind: 'anthropic', defaultMaxTokens: 4096 });
+  });
+
+  it('names the bad key: an unknown kind, a misspelled setting, a missing apiKey', () => {
+    const problems = (input: unknown) =>
+      providersConfigSchema
+        .safeParse(input)
+        .error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    expect(problems({ x: { kind: 'gemini' } })?.[0]).toMatch(/^x\.kind: /);
+    expect(problems({ x: { kind: 'openai', timeout: 5 } })?.[0]).toMatch(/^x: .*"timeout"/);
+    expect(problems({ x: { kind: 'anthropic' } })?.[0]).toMatch(/^x\.apiKey: /);
+    expect(problems({ 'bad id!': { kind: 'scripted' } })?.[0]).toMatch(/^bad id!: Invalid key/);
+  });
+
+  it('builds every provider under its config id, resolving keys only when a call is made', async () => {
+    const resolved: string[] = [];
+    const providers = createProviders(
+      providersConfigSchema.parse({
+        demo: { kind: 'scripted', responses: [{ text: 'scripted hello' }] },
+        claude: { kind: 'anthropic', apiKey: 'secret:missing' },
+      }),
+      {
+        resolveSecret: (reference) => {
+          resolved.push(reference);
+          throw new Error('no such secret');
+        },
+      },
+    );
+    expect([...providers.keys()]).toEqual(['demo', 'claude']);
+    expect(resolved).toEqual([]);
+    const demo = providers.get('demo') as Provider;
+    expect((await demo.complete({ model: 'any', messages: [{ role: 'user', content: 'hi' }] })).text).toBe(
+      'scripted hello',
+    );
+    const claude = providers.get('claude') as Provider;
+    await expect(
+      claude.complete({ model: 'c', messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toMatchObject({
+      kind: 'auth',
+      message: 'claude: cannot resolve apiKey "secret:missing": no such secret',
+    });
+  });
+
+  it('resolves environment-variable keys by itself when no resolver is given, and says when the variable is unset', async () => {
+    const providers = createProviders(
+      providersConfigSchema.parse({
+        claude: { kind: 'anthropic', apiKey: envRef('PYCLAW_TEST_UNSET_KEY'), maxAttempts: 1 },
+      }),
+    );
+    await expect(
+      (providers.get('claude') as Provider).complete({
+        model: 'c',
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    ).rejects.toThrow('environment variable PYCLAW_TEST_UNSET_KEY is not set');
+  });
+});
+
+describe('agent models config', () => {
+  it('takes tiers with fallbacks and a budget', () => {
+    const models = agentModelsSchema.parse({
+      default: {
+        provider: 'openai',
+        model: 'gpt-4.1-mini',
+        fallbacks: [{ provider: 'ollama', model: 'llama3' }],
+      },
+      strong: { provider: 'claude', model: 'claude-sonnet' },
+      budget: { perTurn: { tokens: 50_000 }, perDay: { costUsd: 5 } },
+    });
+    expect(models.strong?.fallbacks).toEqual([]);
+    expect(models.default.fallbacks).toHaveLength(1);
+  });
+
+  it('requires a default tier and rejects unknown tiers', () => {
+    expect(agentModelsSchema.safeParse({ fast: { provider: 'a', model: 'b' } }).success).toBe(false);
+    expect(
+      agentModelsSchema.safeParse({
+        default: { provider: 'a', model: 'b' },
+        turbo: { provider: 'a', model: 'b' },
+      }).success,
+    ).toBe(false);
+  });
+});

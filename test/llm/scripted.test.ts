@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { createScriptedProvider } from '../../src/llm/index.js';
+
+const ask = { model: 'demo-model', messages: [{ role: 'user' as const, content: 'go' }] };
+
+describe('scripted provider', () => {
+  it('replays text and tool calls in order, streaming the text once', async () => {
+    const provider = createScriptedProvider('demo', {
+      responses: [{ toolCalls: [{ name: 'fs.read', arguments: { path: '/a' } }] }, { text: 'done' }],
+    });
+    const first = await provider.complete(ask);
+    expect(first).toMatchObject({
+      text: '',
+      toolCalls: [{ name: 'fs.read', arguments: { path: '/a' } }],
+      finishReason: 'tool_calls',
+      model: 'demo-model',
+    });
+    const deltas: string[] = [];
+    const second = await provider.complete(ask, { onDelta: (text) => deltas.push(text) });
+    expect(second).toMatchObject({ text: 'done', toolCalls: [], finishReason: 'stop' });
+    expect(deltas).toEqual(['done']);
+    expect(provider.requests).toHaveLength(2);
+  });
+
+  it('takes more responses from code and fails clearly when it runs out', async () => {
+    const provider = createScriptedProvider('demo');
+    provider.push({ text: 'one' });
+    expect((await provider.complete(ask)).text).toBe('one');
+    await expect(provider.complete(ask)).rejects.toMatchObject({
+      kind: 'bad_request',
+      message: 'demo: scripted provider ran out of responses after 1',
+    });
+  });
+
+  it('fails with the scripted error kind', async () => {
+    const provider = createScriptedProvider('demo', {
+      responses: [{ error: { kind: 'rate_limit', message: 'slow down' } }],
+    });
+    await expect(provider.complete(ask)).rejects.toMatchObject({ kind: 'rate_limit', retryable: true });
+  });
+});
