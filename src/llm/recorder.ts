@@ -58,7 +58,8 @@ export async function recordedComplete(call: RecordedCall): Promise<RecordedResp
   if (recorded) return { ...recorded, reused: true };
 
   const clock = call.clock ?? systemClock;
-  append(sink, step, {
+  sink.append(step.sessionId, {
+    ...placement(step),
     type: 'llm.requested',
     payload: {
       provider: provider.id,
@@ -73,13 +74,15 @@ export async function recordedComplete(call: RecordedCall): Promise<RecordedResp
       call.budget && budgetViolation(call.budget, spendingOf(sink.byTurn(step.sessionId, step.turnId)));
     if (violation) throw new LlmError('budget', provider.id, violation);
     const response = await provider.complete(request, call.options);
-    append(sink, step, {
+    sink.append(step.sessionId, {
+      ...placement(step),
       type: 'llm.responded',
       payload: { provider: provider.id, ...response, latencyMs: clock.now() - started },
     });
     return { response, provider: provider.id, reused: false };
   } catch (error) {
-    append(sink, step, {
+    sink.append(step.sessionId, {
+      ...placement(step),
       type: 'llm.responded',
       payload: {
         provider: provider.id,
@@ -118,16 +121,7 @@ function paramsOf(request: CompletionRequest) {
   };
 }
 
-function append(
-  sink: LlmEventSink,
-  step: LlmStep,
-  event: Pick<NewEvent<'llm.requested' | 'llm.responded'>, 'type' | 'payload'>,
-) {
-  sink.append(step.sessionId, {
-    ...event,
-    actor: step.actor ?? 'llm',
-    turnId: step.turnId,
-    stepId: step.stepId,
-    traceId: step.traceId,
-  } as NewEvent);
+/** Where the recorder's events go in the log: the step's turn and step ids. */
+function placement(step: LlmStep) {
+  return { actor: step.actor ?? 'llm', turnId: step.turnId, stepId: step.stepId, traceId: step.traceId };
 }

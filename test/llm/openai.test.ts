@@ -306,6 +306,15 @@ describe('openai provider over HTTP', () => {
     expect(emulator.requests).toHaveLength(1);
   });
 
+  it('reports a response that is not a chat completion as bad_response', async () => {
+    emulator.reply({ type: 'json', body: { hello: 'world' } });
+    const caught = await failure(
+      provider().complete({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }] }),
+    );
+    expect(caught.kind).toBe('bad_response');
+    expect(caught.message).toContain('no choices');
+  });
+
   it('reports a server that refuses connections as unavailable', async () => {
     const url = emulator.url;
     await emulator.close();

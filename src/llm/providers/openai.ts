@@ -6,12 +6,13 @@ import type {
 } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { sdkErrorClassifier } from '../classify-error.js';
-import type {
-  CompleteOptions,
-  CompletionRequest,
-  CompletionResponse,
-  Provider,
-  ProviderDeps,
+import {
+  type CompleteOptions,
+  type CompletionRequest,
+  type CompletionResponse,
+  LlmError,
+  type Provider,
+  type ProviderDeps,
 } from '../contract.js';
 import { costUsd, modelPricingSchema } from '../pricing.js';
 import { callPolicySchema } from '../resilience.js';
@@ -78,7 +79,7 @@ export function createOpenAiProvider(
         const body = requestBody(request, names, config);
         const answer = options.onDelta
           ? await streamed(getClient(), body, options)
-          : whole(await getClient().chat.completions.create(body, { signal: options.signal }));
+          : whole(id, await getClient().chat.completions.create(body, { signal: options.signal }));
         return toResponse(id, answer, names, request, config);
       } catch (error) {
         throw classify(id, error);
@@ -146,17 +147,18 @@ function wireMessage(
   }
 }
 
-function whole(completion: OpenAI.Chat.Completions.ChatCompletion): WireAnswer {
-  const choice = completion.choices[0];
-  const toolCalls = (choice?.message.tool_calls ?? []).flatMap((call) =>
+function whole(providerId: string, completion: OpenAI.Chat.Completions.ChatCompletion): WireAnswer {
+  const choice = Array.isArray(completion.choices) ? completion.choices[0] : undefined;
+  if (!choice) throw new LlmError('bad_response', providerId, 'the response holds no choices');
+  const toolCalls = (choice.message.tool_calls ?? []).flatMap((call) =>
     call.type === 'function'
       ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }]
       : [],
   );
   return {
-    text: choice?.message.content ?? '',
+    text: choice.message.content ?? '',
     toolCalls,
-    finishReason: choice?.finish_reason ?? null,
+    finishReason: choice.finish_reason ?? null,
     model: completion.model,
     usage: completion.usage,
   };
