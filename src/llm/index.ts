@@ -89,7 +89,7 @@ export {
   type RoutedRequest,
   type RoutedResponse,
 } from './router.js';
-export { type ResolveSecret, resolveEnvReference } from './secret-ref.js';
+export type { ResolveSecret } from './secret-ref.js';
 export { checkStructuredOutput, withStructuredOutputCheck } from './structured-output.js';
 export { type ProviderTestResult, testProvider } from './test-provider.js';
 export { createToolNameMap, type ToolNameMap, wireToolName } from './tool-names.js';

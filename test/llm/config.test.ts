@@ -61,10 +61,10 @@ describe('providers config', () => {
     });
   });
 
-  it('resolves environment-variable keys by itself when no resolver is given, and says when the variable is unset', async () => {
+  it('says so when a key is configured but no secret resolver was given', async () => {
     const providers = createProviders(
       providersConfigSchema.parse({
-        claude: { kind: 'anthropic', apiKey: envRef('PYCLAW_TEST_UNSET_KEY'), maxAttempts: 1 },
+        claude: { kind: 'anthropic', apiKey: envRef('ANTHROPIC_API_KEY'), maxAttempts: 1 },
       }),
     );
     await expect(
@@ -72,7 +72,10 @@ describe('providers config', () => {
         model: 'c',
         messages: [{ role: 'user', content: 'hi' }],
       }),
-    ).rejects.toThrow('environment variable PYCLAW_TEST_UNSET_KEY is not set');
+    ).rejects.toMatchObject({
+      kind: 'auth',
+      message: expect.stringContaining('no secret resolver was given'),
+    });
   });
 });
 
