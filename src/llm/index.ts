@@ -60,6 +60,19 @@ export {
   createAnthropicProvider,
 } from './providers/anthropic.js';
 export {
+  type CortensorProvider,
+  type CortensorProviderConfig,
+  cortensorProviderConfigSchema,
+  createCortensorProvider,
+  type DelegateRequest,
+  type DelegateResponse,
+  type FactcheckRequest,
+  type FactcheckResponse,
+  type RouterCallOptions,
+  type ValidateRequest,
+  type ValidateResponse,
+} from './providers/cortensor.js';
+export {
   createOpenAiProvider,
   type OpenAiProviderConfig,
   openAiProviderConfigSchema,
