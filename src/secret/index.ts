@@ -1,5 +1,5 @@
-export { type KeychainLookup, type KeychainStatus, loadKeychain } from './keychain.js';
+export { type Keychain, loadKeychain } from './keychain.js';
 export { createRedactor, minimumSecretLength, registerSecretsFromEnv } from './redactor.js';
 export type { Redactor } from './redactor-contract.js';
-export { SecretResolver } from './resolver.js';
+export { SecretResolver, type SecretResolverOptions } from './resolver.js';
 export { readSecretsFile, setSecret } from './secrets-file.js';

@@ -1,42 +1,79 @@
 import { errorMessage } from '../core/index.js';
 
-/** Looks a secret up in the OS keychain under the service "pyclaw"; undefined when absent. */
-export type KeychainLookup = (name: string) => string | undefined;
-
-export type KeychainStatus =
-  | { available: true; lookup: KeychainLookup }
-  | { available: false; reason: string };
-
-interface KeyringModule {
-  Entry: new (service: string, account: string) => { getPassword(): string | null | undefined };
+/** The OS keychain, as PyClaw uses it: secrets stored under the service "pyclaw", one account per name. */
+export interface Keychain {
+  /** The secret stored as `name`; undefined when there is none or the keychain cannot be used. */
+  get(name: string): string | undefined;
+  /**
+   * Why the keychain is not being used, in one line for the CLI to print once; undefined while it works.
+   * It can appear after a lookup: the binding may load but find no keychain service (a headless box).
+   */
+  unavailableReason(): string | undefined;
 }
 
+const keychainService = 'pyclaw';
 const keyringPackage = '@napi-rs/keyring';
 
+interface KeyringEntry {
+  getPassword(): string | null | undefined;
+}
+type KeyringEntryClass = new (service: string, account: string) => KeyringEntry;
+
+function unavailable(why: string): string {
+  return `OS keychain unavailable (${why}); using the secrets file and environment`;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? '';
+}
+
+function entryClassOf(module: unknown): KeyringEntryClass | undefined {
+  // A CommonJS binding may arrive with its exports on `default`.
+  for (const candidate of [module, (module as { default?: unknown } | undefined)?.default]) {
+    const entry = (candidate as { Entry?: unknown } | undefined)?.Entry;
+    if (typeof entry === 'function') return entry as KeyringEntryClass;
+  }
+  return undefined;
+}
+
+function keychainWithout(reason: string): Keychain {
+  return { get: () => undefined, unavailableReason: () => reason };
+}
+
 /**
- * Loads the optional OS keychain binding. On a headless box or without the package this returns a
- * one-line reason instead of failing: the secrets file and the environment still work.
+ * Loads the optional `@napi-rs/keyring` binding. It is never required: without it, or without a keychain
+ * service behind it, lookups find nothing and `unavailableReason()` says why. It never throws.
  */
 export async function loadKeychain(
-  importModule: (name: string) => Promise<unknown> = (name) => import(name),
-): Promise<KeychainStatus> {
-  let keyring: KeyringModule;
+  importModule: (specifier: string) => Promise<unknown> = (specifier) => import(specifier),
+): Promise<Keychain> {
+  let module: unknown;
   try {
-    keyring = (await importModule(keyringPackage)) as KeyringModule;
-  } catch {
-    return {
-      available: false,
-      reason: `OS keychain unavailable (${keyringPackage} is not installed); using the secrets file and environment`,
-    };
+    module = await importModule(keyringPackage);
+  } catch (error) {
+    const notInstalled = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND';
+    return keychainWithout(
+      unavailable(
+        notInstalled
+          ? `${keyringPackage} not installed`
+          : `${keyringPackage} failed to load: ${firstLine(errorMessage(error))}`,
+      ),
+    );
   }
+  const Entry = entryClassOf(module);
+  if (!Entry) return keychainWithout(unavailable(`${keyringPackage} has no Entry class`));
+
+  let reason: string | undefined;
   return {
-    available: true,
-    lookup(name) {
+    get(name) {
+      if (reason !== undefined) return undefined;
       try {
-        return new keyring.Entry('pyclaw', name).getPassword() ?? undefined;
+        return new Entry(keychainService, name).getPassword() || undefined;
       } catch (error) {
-        throw new Error(`OS keychain lookup of ${name} failed: ${errorMessage(error)}`);
+        reason = unavailable(firstLine(errorMessage(error)));
+        return undefined;
       }
     },
+    unavailableReason: () => reason,
   };
 }

@@ -1,55 +1,52 @@
 import { Transform } from 'node:stream';
-import { longestCredentialBytes } from './credential-patterns.js';
-import type { RedactionPass } from './redactor.js';
+import { type RedactionPass, redactRange } from './redaction-pass.js';
 
 /**
- * Redacts a byte stream, read as latin1 so one character is one byte. The last `holdback` bytes (the
- * longest PEM block or registered secret) wait for more data, so a secret split across chunks is seen
- * whole; a match that crosses the emit boundary is carried over entirely. Bytes with no secret in them
- * pass through unchanged.
+ * One pass over text that arrives in pieces. The last `reach` characters wait for more, so any match
+ * that starts in the emitted part was seen whole; a match that crosses the emit boundary waits entirely.
+ * The last emitted character is kept as read-only context so `\b` sees what came before.
  */
-export function createRedactStream(currentPass: () => RedactionPass): Transform {
-  let pending = '';
+class HeldBackPass {
+  private pending = '';
+  private contextLength = 0;
 
-  const redactPending = (final: boolean): string => {
-    const pass = currentPass();
-    const holdback = Math.max(longestCredentialBytes, pass.longestValue);
-    if (!final && pending.length < 2 * holdback) return '';
-    let cut = final ? pending.length : pending.length - holdback;
-    const out: string[] = [];
-    let position = 0;
-    pass.pattern.lastIndex = 0;
-    for (
-      let match = pass.pattern.exec(pending);
-      match && match.index < cut;
-      match = pass.pattern.exec(pending)
-    ) {
-      const end = match.index + match[0].length;
-      if (end > cut) {
-        cut = match.index;
-        break;
-      }
-      out.push(pending.slice(position, match.index), pass.marker(match));
-      position = end;
-    }
-    out.push(pending.slice(position, cut));
-    pending = pending.slice(cut);
-    return out.join('');
-  };
+  constructor(private readonly currentPass: () => RedactionPass | undefined) {}
 
-  const push = (stream: Transform, text: string) => {
-    if (text.length > 0) stream.push(Buffer.from(text, 'latin1'));
-  };
+  push(text: string, final: boolean): string {
+    this.pending += text;
+    const pass = this.currentPass();
+    const reach = pass?.reach ?? 0;
+    // Scanning costs the whole pending text, so wait until at least `reach` characters can go out.
+    if (!final && this.pending.length - this.contextLength < 2 * reach) return '';
+    const limit = final ? this.pending.length : this.pending.length - reach;
+    const { redacted, end } = pass
+      ? redactRange(pass, this.pending, this.contextLength, limit)
+      : { redacted: this.pending.slice(this.contextLength, limit), end: limit };
+    this.contextLength = Math.min(end, 1);
+    this.pending = this.pending.slice(end - this.contextLength);
+    return redacted;
+  }
+}
+
+/**
+ * Redacts a byte stream with `passes`, in order, each seeing the previous one's output. Bytes are read
+ * as latin1, one character per byte, so passes must match byte strings (a registered value by its UTF-8
+ * bytes) and bytes that match nothing pass through unchanged. Each pass is fetched per chunk, so values
+ * registered while the stream runs apply from then on.
+ */
+export function createRedactStream(passes: readonly (() => RedactionPass | undefined)[]): Transform {
+  const stages = passes.map((pass) => new HeldBackPass(pass));
+  const run = (text: string, final: boolean) =>
+    stages.reduce((input, stage) => stage.push(input, final), text);
 
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      pending += chunk.toString('latin1');
-      push(this, redactPending(false));
-      callback();
+      const out = run(chunk.toString('latin1'), false);
+      callback(null, out.length > 0 ? Buffer.from(out, 'latin1') : undefined);
     },
     flush(callback) {
-      push(this, redactPending(true));
-      callback();
+      const out = run('', true);
+      callback(null, out.length > 0 ? Buffer.from(out, 'latin1') : undefined);
     },
   });
 }

@@ -1,104 +1,73 @@
 import type { Transform } from 'node:stream';
-import { credentialPatterns } from './credential-patterns.js';
+import { mapStrings } from './map-strings.js';
 import { createRedactStream } from './redact-stream.js';
+import {
+  credentialShapesPass,
+  type RedactionPass,
+  redactWhole,
+  registeredValuesPass,
+} from './redaction-pass.js';
 import type { Redactor } from './redactor-contract.js';
 
-/** Registered values shorter than this are ignored: redacting "abc" everywhere would destroy text. */
+/**
+ * Registered values shorter than this are ignored: redacting "abc" or "true" everywhere would destroy
+ * text and reveal, by the markers' positions, what the short value is.
+ */
 export const minimumSecretLength = 6;
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** A compiled pass: one alternation of every registered value (longest first) and every credential shape. */
-export interface RedactionPass {
-  pattern: RegExp;
-  /** Length of the longest registered value, in the pass's characters. */
-  longestValue: number;
-  marker(match: RegExpExecArray | { 0: string; groups?: Record<string, string | undefined> }): string;
-}
-
-function compilePass(values: Map<string, string>): RedactionPass {
-  const sorted = [...values.keys()].sort((a, b) => b.length - a.length);
-  const alternatives = [
-    ...(sorted.length > 0 ? [`(?<registered>${sorted.map(escapeRegex).join('|')})`] : []),
-    ...credentialPatterns.map(
-      (shape, i) => `(?<shape${i}>${shape.source.replace('(?<keep>', `(?<keep${i}>`)})`,
-    ),
-  ];
-  return {
-    pattern: new RegExp(alternatives.join('|'), 'g'),
-    longestValue: sorted[0]?.length ?? 0,
-    marker(match) {
-      const groups = match.groups ?? {};
-      if (groups.registered !== undefined) return `[REDACTED:${values.get(match[0]) ?? 'secret'}]`;
-      const index = credentialPatterns.findIndex((_, i) => groups[`shape${i}`] !== undefined);
-      return `${groups[`keep${index}`] ?? ''}[REDACTED:${credentialPatterns[index]?.name ?? 'secret'}]`;
-    },
-  };
+function latin1OfUtf8(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
 }
 
 /**
- * Replaces secrets with `[REDACTED:<name>]` in one regex pass. Streams are redacted as latin1 text, so
- * each byte is one character and a registered value matches by its UTF-8 bytes.
+ * Registered values are replaced first, then credential shapes, so a shape (say "Bearer <token>") can
+ * never swallow the front of a registered value and leave its tail readable.
  */
 class PatternRedactor implements Redactor {
   private readonly names = new Map<string, string>();
-  private textPass: RedactionPass | undefined;
-  private bytePass: RedactionPass | undefined;
+  /** Compiled on first use after a registration: one for JS strings, one for latin1 byte strings. */
+  private registered: { text: RedactionPass | undefined; bytes: RedactionPass | undefined } | undefined;
 
   register(value: string, name = 'secret'): void {
     if (value.length < minimumSecretLength || this.names.has(value)) return;
     this.names.set(value, name);
-    this.textPass = undefined;
-    this.bytePass = undefined;
+    this.registered = undefined;
   }
 
   redactText(text: string): string {
-    if (text.length < minimumSecretLength) return text;
-    this.textPass ??= compilePass(this.names);
-    const pass = this.textPass;
-    return text.replace(pass.pattern, (...args: unknown[]) => {
-      const groups = args.at(-1) as Record<string, string | undefined>;
-      return pass.marker({ 0: args[0] as string, groups });
-    });
+    return redactWhole(credentialShapesPass, redactWhole(this.registeredPasses().text, text));
   }
 
+  /** Strings in arrays and plain objects, keys included; other objects (Date, Buffer, ...) are kept as is. */
   redactValue<T>(value: T): T {
-    return this.redactDeep(value) as T;
+    return mapStrings(value, (text) => this.redactText(text), true) as T;
   }
 
   createStream(): Transform {
-    return createRedactStream(() => {
-      this.bytePass ??= compilePass(
-        new Map(
-          [...this.names].map(([value, name]) => [Buffer.from(value, 'utf8').toString('latin1'), name]),
-        ),
-      );
-      return this.bytePass;
-    });
+    return createRedactStream([() => this.registeredPasses().bytes, () => credentialShapesPass]);
   }
 
-  private redactDeep(value: unknown): unknown {
-    if (typeof value === 'string') return this.redactText(value);
-    if (Array.isArray(value)) return value.map((item) => this.redactDeep(item));
-    if (value !== null && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[this.redactText(key)] = this.redactDeep(item);
-      return out;
-    }
-    return value;
+  private registeredPasses() {
+    this.registered ??= {
+      text: registeredValuesPass(this.names),
+      bytes: registeredValuesPass(
+        new Map([...this.names].map(([value, name]) => [latin1OfUtf8(value), latin1OfUtf8(name)])),
+      ),
+    };
+    return this.registered;
   }
 }
 
+/** A redactor that knows the credential shapes; register values to redact them too. */
 export function createRedactor(): Redactor {
   return new PatternRedactor();
 }
 
+/** `*_KEY`, `*_TOKEN`, `*_SECRET`, `*PASSWORD` and kin; not `PWD`, which is the working directory. */
 const secretLookingName =
-  /(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|PWD|CREDENTIALS?)$|PASSWORD|SECRET/i;
+  /(?:^|_)(?:KEY|APIKEY|TOKEN|SECRET|CREDENTIAL|CREDENTIALS)$|(?:PASSWORD|PASSWD|PASSPHRASE)$/i;
 
-/** Registers the values of environment variables whose names say they hold secrets (`*_KEY`, `*_TOKEN`, ...). */
+/** Registers the values of environment variables whose names say they hold secrets. */
 export function registerSecretsFromEnv(redactor: Redactor, env: NodeJS.ProcessEnv): void {
   for (const [name, value] of Object.entries(env)) {
     if (value && secretLookingName.test(name)) redactor.register(value, name);

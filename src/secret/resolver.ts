@@ -1,77 +1,93 @@
 import { PyclawError } from '../core/index.js';
-import type { KeychainLookup } from './keychain.js';
+import { resolveHome } from '../storage/index.js';
+import type { Keychain } from './keychain.js';
+import { mapStrings } from './map-strings.js';
 import type { Redactor } from './redactor-contract.js';
-import { readSecretsFile } from './secrets-file.js';
-
-/** `${env:NAME}` or `secret:NAME` (a whole value, or embedded in text such as `Bearer ${env:TOKEN}`). */
-const referencePattern = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}|secret:([A-Za-z_][A-Za-z0-9_.-]*)/g;
+import { readSecretsFile, secretNameSource } from './secrets-file.js';
 
 /**
- * Resolves secret references. `${env:NAME}` reads the environment; `secret:NAME` reads the secrets file,
- * then the OS keychain when one is available. Every value it hands out is registered with the redactor.
+ * `${env:NAME}` or `secret:NAME`, as a whole value or inside text (`Bearer ${env:TOKEN}`). `secret:`
+ * must start a word, so `client_secret:x` is plain text.
+ */
+const referencePattern = new RegExp(
+  `\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)\\}|\\bsecret:(${secretNameSource})`,
+  'g',
+);
+
+export interface SecretResolverOptions {
+  /** Where `${env:NAME}` looks. */
+  env: NodeJS.ProcessEnv;
+  redactor: Redactor;
+  /** Defaults to `PYCLAW_HOME/secrets` as `env` resolves it. */
+  secretsFile?: string;
+  /** Asked for `secret:NAME` when the secrets file has no NAME; see `loadKeychain`. */
+  keychain?: Keychain;
+}
+
+/**
+ * Resolves secret references. `${env:NAME}` reads the environment only. `secret:NAME` reads the secrets
+ * file, then the OS keychain; it does not fall back to the environment, so a config says plainly where
+ * each secret lives. An empty value counts as missing. Every value handed out is registered with the
+ * redactor first. The secrets file is read once, on first use.
+ *
+ * The methods are bound, so `resolveString` can be passed around as a plain function.
  */
 export class SecretResolver {
   private readonly env: NodeJS.ProcessEnv;
-  private readonly secretsFile: string;
   private readonly redactor: Redactor;
-  private readonly keychain: KeychainLookup | undefined;
+  private readonly secretsFile: string;
+  private readonly keychain: Keychain | undefined;
   private fileSecrets: Map<string, string> | undefined;
 
-  constructor(options: {
-    env: NodeJS.ProcessEnv;
-    secretsFile: string;
-    redactor: Redactor;
-    keychain?: KeychainLookup;
-  }) {
+  constructor(options: SecretResolverOptions) {
     this.env = options.env;
-    this.secretsFile = options.secretsFile;
     this.redactor = options.redactor;
+    this.secretsFile = options.secretsFile ?? resolveHome(options.env).secrets;
     this.keychain = options.keychain;
   }
 
   /** Registers every value in the secrets file with the redactor: they are secrets by definition. */
-  registerAll(): void {
+  readonly registerAll = (): void => {
     for (const [name, value] of this.fileEntries()) this.redactor.register(value, name);
-  }
+  };
 
-  /** Replaces every reference inside `text` with the secret's value. */
-  resolveString(text: string): string {
-    return text.replace(
-      referencePattern,
-      (_match, envName: string | undefined, secretName: string | undefined) =>
-        envName !== undefined ? this.fromEnv(envName) : this.fromStore(secretName as string),
+  /** Replaces every reference inside `text` with the secret's value; other text is kept as is. */
+  readonly resolveString = (text: string): string =>
+    text.replace(referencePattern, (_match, envName: string | undefined, secretName: string | undefined) =>
+      envName !== undefined ? this.fromEnv(envName) : this.fromStore(secretName as string),
     );
-  }
 
-  /** Resolves references in every string of a config value (deep); returns a new value. */
-  resolveAll<T>(value: T): T {
-    if (typeof value === 'string') return this.resolveString(value) as T;
-    if (Array.isArray(value)) return value.map((item) => this.resolveAll(item)) as T;
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(
-        Object.entries(value).map(([key, item]) => [key, this.resolveAll(item)]),
-      ) as T;
-    }
-    return value;
-  }
+  /** Resolves references in every string of a config value, deep (not in object keys); returns a copy. */
+  readonly resolveAll = <T>(value: T): T => mapStrings(value, this.resolveString, false) as T;
 
   private fromEnv(name: string): string {
     const value = this.env[name];
-    if (value === undefined || value === '') {
-      throw new PyclawError('secret.missing', `\${env:${name}} is not set in the environment`);
+    if (!value) {
+      throw new PyclawError('secret.missing', `\${env:${name}}: ${name} is not set in the environment`, {
+        hint: `export ${name}=... before starting PyClaw`,
+      });
     }
-    this.redactor.register(value, name);
-    return value;
+    return this.handOut(value, name);
   }
 
   private fromStore(name: string): string {
-    const value = this.fileEntries().get(name) ?? this.keychain?.(name);
-    if (value === undefined) {
-      const places = this.keychain ? `${this.secretsFile} or the OS keychain` : this.secretsFile;
-      throw new PyclawError('secret.missing', `secret:${name} was not found in ${places}`, {
-        hint: `add it with a line ${name}=... in ${this.secretsFile}`,
+    const value = this.fileEntries().get(name) || this.keychain?.get(name);
+    if (!value) {
+      throw new PyclawError('secret.missing', `secret:${name} was not found in ${this.placesLooked()}`, {
+        hint: `add a line ${name}=<value> to ${this.secretsFile} (chmod 600)`,
       });
     }
+    return this.handOut(value, name);
+  }
+
+  private placesLooked(): string {
+    if (!this.keychain) return this.secretsFile;
+    return this.keychain.unavailableReason()
+      ? `${this.secretsFile} (the OS keychain is unavailable)`
+      : `${this.secretsFile} or the OS keychain`;
+  }
+
+  private handOut(value: string, name: string): string {
     this.redactor.register(value, name);
     return value;
   }
