@@ -73,6 +73,13 @@ export {
   type ValidateResponse,
 } from './providers/cortensor.js';
 export {
+  createLocalProvider,
+  type LocalProvider,
+  type LocalProviderConfig,
+  type LocalProviderDeps,
+  localProviderConfigSchema,
+} from './providers/local.js';
+export {
   createOpenAiProvider,
   type OpenAiProviderConfig,
   openAiProviderConfigSchema,
