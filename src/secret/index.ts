@@ -1,4 +1,4 @@
-export { type Keychain, loadKeychain } from './keychain.js';
+export { type Keychain, keychainNotInstalledMessage, loadKeychain } from './keychain.js';
 export { createRedactor, minimumSecretLength, registerSecretsFromEnv } from './redactor.js';
 export type { Redactor } from './redactor-contract.js';
 export { SecretResolver, type SecretResolverOptions } from './resolver.js';

@@ -23,6 +23,9 @@ function unavailable(why: string): string {
   return `OS keychain unavailable (${why}); using the secrets file and environment`;
 }
 
+/** What `unavailableReason()` says on the usual headless box, where the optional binding is absent. */
+export const keychainNotInstalledMessage = unavailable(`${keyringPackage} not installed`);
+
 function firstLine(text: string): string {
   return text.split('\n', 1)[0] ?? '';
 }
@@ -53,11 +56,9 @@ export async function loadKeychain(
   } catch (error) {
     const notInstalled = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND';
     return keychainWithout(
-      unavailable(
-        notInstalled
-          ? `${keyringPackage} not installed`
-          : `${keyringPackage} failed to load: ${firstLine(errorMessage(error))}`,
-      ),
+      notInstalled
+        ? keychainNotInstalledMessage
+        : unavailable(`${keyringPackage} failed to load: ${firstLine(errorMessage(error))}`),
     );
   }
   const Entry = entryClassOf(module);

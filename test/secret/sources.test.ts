@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PyclawError } from '../../src/core/index.js';
 import {
   createRedactor,
+  keychainNotInstalledMessage,
   loadKeychain,
   readSecretsFile,
   SecretResolver,
@@ -159,6 +160,7 @@ describe('the OS keychain', () => {
     expect(keychain.unavailableReason()).toBe(
       'OS keychain unavailable (@napi-rs/keyring not installed); using the secrets file and environment',
     );
+    expect(keychainNotInstalledMessage).toBe(keychain.unavailableReason());
     expect(keychain.get('anything')).toBeUndefined();
   });
 
