@@ -42,18 +42,22 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (hash, session_id, seq)
   ) WITHOUT ROWID;
 
+  -- last_stored_at is the latest put of the same bytes: gc's grace period counts from it, so storing
+  -- known bytes again protects them until the event that names them is appended
   CREATE TABLE artifacts (
     hash TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
     mime TEXT NOT NULL,
     created_at INTEGER NOT NULL,
+    last_stored_at INTEGER NOT NULL,
     created_by_event TEXT,
-    retention TEXT NOT NULL DEFAULT 'standard',
+    retention TEXT NOT NULL DEFAULT 'standard' CHECK (retention IN ('ephemeral', 'standard', 'pinned')),
     expires_at INTEGER
   );
+  CREATE INDEX artifacts_by_created_at ON artifacts (created_at);
   CREATE TABLE artifact_aliases (
     alias TEXT PRIMARY KEY,
-    hash TEXT NOT NULL REFERENCES artifacts (hash),
+    hash TEXT NOT NULL REFERENCES artifacts (hash) ON DELETE CASCADE,
     created_at INTEGER NOT NULL
   );
   CREATE INDEX artifact_aliases_by_hash ON artifact_aliases (hash);

@@ -1,0 +1,10 @@
+export {
+  type ArtifactInfo,
+  artifactInfoSchema,
+  type PutOptions,
+  putOptionsSchema,
+  type Retention,
+  retentionSchema,
+} from './artifact-info.js';
+export { refOf } from './artifact-ref.js';
+export { ArtifactStore, type GcReport, type IntegrityReport } from './artifact-store.js';
