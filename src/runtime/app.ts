@@ -1,0 +1,52 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { ArtifactStore } from '../artifact/index.js';
+import { createLogger, type Logger } from '../core/index.js';
+import { createRedactor, type Redactor, registerSecretsFromEnv, SecretResolver } from '../secret/index.js';
+import { EventLog } from '../session/index.js';
+import { type Db, type HomePaths, openDatabase, resolveHome } from '../storage/index.js';
+import { type Config, loadConfig } from './config.js';
+
+/** Everything a PyClaw process works with, opened from PYCLAW_HOME. */
+export interface PyclawApp {
+  paths: HomePaths;
+  config: Config;
+  db: Db;
+  redactor: Redactor;
+  secrets: SecretResolver;
+  log: EventLog;
+  artifacts: ArtifactStore;
+  logger: Logger;
+  close(): void;
+}
+
+export function openApp(env: NodeJS.ProcessEnv = process.env): PyclawApp {
+  const paths = resolveHome(env);
+  const config = loadConfig(paths.config);
+  const redactor = createRedactor();
+  registerSecretsFromEnv(redactor, env);
+  const secrets = new SecretResolver({ env, secretsFile: paths.secrets, redactor });
+  secrets.registerAll();
+  mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
+  const logFd = openSync(join(paths.logs, 'pyclaw.log'), 'a', 0o600);
+  const logger = createLogger({
+    destination: { write: (line: string) => writeSync(logFd, line) },
+    scrub: (line) => redactor.redactText(line),
+    level: config.logging.level,
+  });
+  const db = openDatabase(paths.database, { durability: config.storage.durability });
+  return {
+    paths,
+    config,
+    db,
+    redactor,
+    secrets,
+    log: new EventLog(db, { redactor }),
+    artifacts: new ArtifactStore(db, paths.artifacts, { redactor }),
+    logger,
+    close() {
+      db.close();
+      closeSync(logFd);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { PyclawError } from '../core/index.js';
+import { durabilitySchema } from '../storage/index.js';
+
+/** `config.yaml`, validated at load. Unknown keys are errors, so a typo never silently does nothing. */
+export const configSchema = z.strictObject({
+  storage: z.strictObject({ durability: durabilitySchema.default('normal') }).prefault({}),
+  logging: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export function parseConfig(text: string, source: string): Config {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  const syntaxError = document.errors[0];
+  if (syntaxError) {
+    const line = syntaxError.linePos?.[0].line;
+    throw new PyclawError(
+      'config.syntax',
+      `${source}${line ? `:${line}` : ''}: ${syntaxError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
+    );
+  }
+  const result = configSchema.safeParse(document.toJS() ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0] as z.core.$ZodIssue;
+    const key = [...issue.path, ...('keys' in issue ? [issue.keys[0]] : [])].join('.');
+    const node = document.getIn(issue.path, true);
+    const line = isNode(node) && node.range ? `:${lineCounter.linePos(node.range[0]).line}` : '';
+    throw new PyclawError('config.invalid', `${source}${line}: ${key ? `${key}: ` : ''}${issue.message}`, {
+      hint: 'fix the key named above; `pyclaw init --force` writes a fresh commented config',
+    });
+  }
+  return result.data;
+}
+
+/** Loads config.yaml; a missing file means all defaults. */
+export function loadConfig(path: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseConfig('', path);
+    throw new PyclawError('config.read', `cannot read ${path}: ${(error as Error).message}`);
+  }
+  return parseConfig(text, path);
+}
