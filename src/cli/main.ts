@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+
+// Only commander loads up front; each command imports its modules when it runs, so
+// `pyclaw --version` and `--help` stay fast.
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+function integerAtLeast(min: number) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value) || number < min) {
+      throw new InvalidArgumentError(`expected ${min === 0 ? 'a whole number' : 'a positive integer'}`);
+    }
+    return number;
+  };
+}
+const positiveInt = integerAtLeast(1);
+const wholeNumber = integerAtLeast(0);
+
+const jsonOption = () => new Option('--json', 'print JSON instead of a table');
+
+function buildProgram(): Command {
+  const program = new Command('pyclaw')
+    .description('Local-first agent orchestration with a durable, auditable event log')
+    .version(version, '-V, --version', 'print the version')
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`pyclaw: ${text.replace(/^error: /, '')}`) });
+
+  program
+    .command('init')
+    .description('create PYCLAW_HOME with a commented config.yaml and the database')
+    .option('--force', 'overwrite an existing config.yaml')
+    .action(async (options) => (await import('./commands/init.js')).init(options));
+
+  const sessions = program.command('sessions').description('inspect sessions and their event logs');
+  sessions
+    .command('list')
+    .description('list sessions, newest first')
+    .option('--limit <n>', 'how many to show', positiveInt, 50)
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/sessions.js')).list(options));
+  sessions
+    .command('show <session>')
+    .description("a session's details and latest events")
+    .addOption(jsonOption())
+    .action(async (id, options) => (await import('./commands/sessions.js')).show(id, options));
+  sessions
+    .command('events <session>')
+    .description("print a session's events")
+    .option('--from <seq>', 'first seq', positiveInt)
+    .option('--to <seq>', 'last seq', positiveInt)
+    .option('--last <n>', 'only the last N events', positiveInt)
+    .option('--type <type...>', 'only these event types')
+    .option('--turn <turnId>', 'only events of this turn')
+    .addOption(jsonOption())
+    .action(async (id, options) => (await import('./commands/sessions.js')).events(id, options));
+  sessions
+    .command('verify [session]')
+    .description('check the hash chain of a session (or of all sessions) and name the first bad seq')
+    .addOption(jsonOption())
+    .action(async (id, options) => (await import('./commands/sessions.js')).verify(id, options));
+
+  const artifacts = program.command('artifacts').description('the content-addressed artifact store');
+  artifacts
+    .command('list')
+    .description('list stored artifacts, newest first')
+    .option('--limit <n>', 'how many to show', positiveInt, 100)
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/artifacts.js')).list(options));
+  artifacts
+    .command('cat <ref>')
+    .description('write an artifact (sha256:<hash>, hash prefix or alias) to stdout')
+    .action(async (ref) => (await import('./commands/artifacts.js')).cat(ref));
+  artifacts
+    .command('gc')
+    .description('remove blobs no event references and that are expired or unkept')
+    .option('--grace <minutes>', 'keep anything younger than this', wholeNumber, 60)
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/artifacts.js')).gc(options));
+  artifacts
+    .command('verify')
+    .description('re-hash every blob and report corrupt or missing ones')
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/artifacts.js')).verify(options));
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version exit through here with code 0; usage errors were already printed
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const { reportError } = await import('./report-error.js');
+    return reportError(error);
+  }
+}
+
+process.exitCode = await main(process.argv);

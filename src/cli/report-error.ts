@@ -1,0 +1,12 @@
+import { PyclawError } from '../core/index.js';
+
+/** Prints one line saying what went wrong (and what to do, when we know), and returns the exit code. */
+export function reportError(error: unknown): number {
+  if (error instanceof PyclawError) {
+    process.stderr.write(`pyclaw: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`pyclaw: internal error: ${message}\n`);
+  return 70;
+}
