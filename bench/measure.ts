@@ -1,0 +1,56 @@
+/** Runs `work` and returns how long it took in milliseconds. */
+export function timeMs(work: () => void): number {
+  const start = process.hrtime.bigint();
+  work();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+export async function timeMsAsync(work: () => Promise<void>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** The median of `runs` timings of `work`, in milliseconds. */
+export function medianMs(runs: number, work: () => void): number {
+  const samples = Array.from({ length: runs }, () => timeMs(work)).sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] as number;
+}
+
+export interface Result {
+  name: string;
+  value: number;
+  unit: string;
+  target?: { op: '>=' | '<='; value: number };
+}
+
+export function meetsTarget(result: Result): boolean | null {
+  if (!result.target) return null;
+  return result.target.op === '>='
+    ? result.value >= result.target.value
+    : result.value <= result.target.value;
+}
+
+export function printResults(results: Result[]): void {
+  const rows = results.map((r) => {
+    const met = meetsTarget(r);
+    return [
+      r.name,
+      `${r.value.toLocaleString('en-US', { maximumFractionDigits: 3 })} ${r.unit}`,
+      r.target ? `${r.target.op} ${r.target.value.toLocaleString('en-US')}` : '',
+      met === null ? '' : met ? 'ok' : 'MISSED',
+    ];
+  });
+  const header = ['benchmark', 'result', 'target', ''];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write(
+    `${JSON.stringify({ results: results.map((r) => ({ ...r, met: meetsTarget(r) })) }, null, 2)}\n\n`,
+  );
+  process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
+  for (const row of rows) process.stdout.write(`${line(row)}\n`);
+}
