@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { budgetSchema } from './budget.js';
-import type { Provider, ProviderDeps } from './contract.js';
+import type { Provider } from './contract.js';
 import { anthropicProviderConfigSchema, createAnthropicProvider } from './providers/anthropic.js';
+import { cortensorProviderConfigSchema, createCortensorProvider } from './providers/cortensor.js';
+import { createLocalProvider, type LocalProviderDeps, localProviderConfigSchema } from './providers/local.js';
 import { createOpenAiProvider, openAiProviderConfigSchema } from './providers/openai.js';
 import { createScriptedProvider, scriptedProviderConfigSchema } from './providers/scripted.js';
 import { callPolicySchema, type ResilienceDeps, withResilience } from './resilience.js';
@@ -10,6 +12,8 @@ import { withStructuredOutputCheck } from './structured-output.js';
 export const providerConfigSchema = z.discriminatedUnion('kind', [
   openAiProviderConfigSchema,
   anthropicProviderConfigSchema,
+  cortensorProviderConfigSchema,
+  localProviderConfigSchema,
   scriptedProviderConfigSchema,
 ]);
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
@@ -40,7 +44,7 @@ export const agentModelsSchema = z.strictObject({
 });
 export type AgentModels = z.infer<typeof agentModelsSchema>;
 
-export interface CreateProvidersDeps extends ProviderDeps, ResilienceDeps {}
+export interface CreateProvidersDeps extends LocalProviderDeps, ResilienceDeps {}
 
 /**
  * Builds every configured provider, each wrapped so that its structured output is checked and its
@@ -58,12 +62,16 @@ export function createProviders(
   return providers;
 }
 
-function createProvider(id: string, config: ProviderConfig, deps: ProviderDeps): Provider {
+function createProvider(id: string, config: ProviderConfig, deps: LocalProviderDeps): Provider {
   switch (config.kind) {
     case 'openai':
       return createOpenAiProvider(id, config, deps);
     case 'anthropic':
       return createAnthropicProvider(id, config, deps);
+    case 'cortensor':
+      return createCortensorProvider(id, config, deps);
+    case 'local':
+      return createLocalProvider(id, config, deps);
     case 'scripted':
       return createScriptedProvider(id, config);
   }

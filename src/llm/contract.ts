@@ -74,6 +74,8 @@ export interface Provider {
   /** The name given to this provider in config (`providers.<id>`). */
   readonly id: string;
   complete(request: CompletionRequest, options?: CompleteOptions): Promise<CompletionResponse>;
+  /** Frees what the provider holds (a loaded local model); a later call loads it again. */
+  close?(): Promise<void>;
 }
 
 export const llmErrorKinds = [

@@ -68,6 +68,7 @@ export {
   type DelegateResponse,
   type FactcheckRequest,
   type FactcheckResponse,
+  isCortensorProvider,
   type RouterCallOptions,
   type ValidateRequest,
   type ValidateResponse,

@@ -26,7 +26,11 @@ export interface ResilienceDeps {
  * exactly what Retry-After asked for. Once text has streamed to the caller an attempt is never
  * repeated, because the caller would see the text twice.
  */
-export function withResilience(provider: Provider, policy: CallPolicy, deps: ResilienceDeps = {}): Provider {
+export function withResilience<P extends Provider>(
+  provider: P,
+  policy: CallPolicy,
+  deps: ResilienceDeps = {},
+): P {
   const sleep = deps.sleep ?? abortableSleep;
   const random = deps.random ?? Math.random;
 
@@ -55,7 +59,7 @@ export function withResilience(provider: Provider, policy: CallPolicy, deps: Res
       }
     }
   }
-  return { id: provider.id, complete };
+  return { ...provider, complete };
 }
 
 async function attemptOnce(

@@ -1,14 +1,20 @@
 import { z } from 'zod';
-import { type CompletionRequest, type CompletionResponse, LlmError, type Provider } from './contract.js';
+import {
+  type CompleteOptions,
+  type CompletionRequest,
+  type CompletionResponse,
+  LlmError,
+  type Provider,
+} from './contract.js';
 
 /**
  * Holds every provider to the structured-output promise: when the request asked for JSON matching a
  * schema and the model answered in text, that text parses and matches, or the call fails `bad_response`.
  */
-export function withStructuredOutputCheck(provider: Provider): Provider {
+export function withStructuredOutputCheck<P extends Provider>(provider: P): P {
   return {
-    id: provider.id,
-    async complete(request, options) {
+    ...provider,
+    async complete(request: CompletionRequest, options?: CompleteOptions) {
       const response = await provider.complete(request, options);
       checkStructuredOutput(provider.id, request, response);
       return response;

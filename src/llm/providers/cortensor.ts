@@ -111,6 +111,11 @@ export interface CortensorProvider extends Provider {
   factcheck(request: FactcheckRequest, options?: RouterCallOptions): Promise<FactcheckResponse>;
 }
 
+/** True for a Cortensor provider, also after `createProviders` wrapped it. */
+export function isCortensorProvider(provider: Provider): provider is CortensorProvider {
+  return 'delegate' in provider && 'validate' in provider && 'factcheck' in provider;
+}
+
 export function createCortensorProvider(
   id: string,
   config: CortensorProviderConfig,
