@@ -1,9 +1,4 @@
-import Anthropic, {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type {
   ContentBlockParam,
   Message,
@@ -42,12 +37,10 @@ export const anthropicProviderConfigSchema = z.strictObject({
 });
 export type AnthropicProviderConfig = z.infer<typeof anthropicProviderConfigSchema>;
 
-const classify = sdkErrorClassifier({
-  APIError,
-  APIUserAbortError,
-  APIConnectionError,
-  APIConnectionTimeoutError,
-});
+type AnthropicSdk = typeof import('@anthropic-ai/sdk');
+
+// The SDK takes a few hundred ms to load, so commands that never call a model never load it.
+const loadSdk = (): Promise<AnthropicSdk> => import('@anthropic-ai/sdk');
 
 type AnswerBlock =
   | { type: 'text'; text: string }
@@ -68,8 +61,8 @@ export function createAnthropicProvider(
   deps: ProviderDeps = {},
 ): Provider {
   let client: Anthropic | undefined;
-  const getClient = () => {
-    client ??= new Anthropic({
+  const getClient = (sdk: AnthropicSdk) => {
+    client ??= new sdk.Anthropic({
       apiKey: resolveApiKey(id, config.apiKey, deps.resolveSecret) ?? null,
       baseURL: config.baseURL,
       defaultHeaders: config.headers,
@@ -82,15 +75,16 @@ export function createAnthropicProvider(
   return {
     id,
     async complete(request, options = {}) {
+      const sdk = await loadSdk();
       try {
         const names = createToolNameMap(id, [...requestToolIds(request), ...outputToolIds(id, request)]);
         const body = requestBody(request, names, config);
         const answer = options.onDelta
-          ? await streamed(id, getClient(), body, names, request, options)
-          : whole(await getClient().messages.create(body, { signal: options.signal }));
+          ? await streamed(id, getClient(sdk), body, names, request, options)
+          : whole(await getClient(sdk).messages.create(body, { signal: options.signal }));
         return toResponse(answer, names, request, config);
       } catch (error) {
-        throw classify(id, error);
+        throw sdkErrorClassifier(sdk)(id, error);
       }
     },
   };

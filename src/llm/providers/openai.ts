@@ -1,4 +1,4 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsNonStreaming,
@@ -36,13 +36,6 @@ export const openAiProviderConfigSchema = z.strictObject({
 });
 export type OpenAiProviderConfig = z.infer<typeof openAiProviderConfigSchema>;
 
-const classify = sdkErrorClassifier({
-  APIError,
-  APIUserAbortError,
-  APIConnectionError,
-  APIConnectionTimeoutError,
-});
-
 /** The answer as the wire gave it, whether it arrived whole or streamed. */
 interface WireAnswer {
   text: string;
@@ -53,14 +46,19 @@ interface WireAnswer {
   usage: { prompt_tokens: number; completion_tokens: number } | undefined;
 }
 
+type OpenAiSdk = typeof import('openai');
+
+// The SDK takes a few hundred ms to load, so commands that never call a model never load it.
+const loadSdk = (): Promise<OpenAiSdk> => import('openai');
+
 export function createOpenAiProvider(
   id: string,
   config: OpenAiProviderConfig,
   deps: ProviderDeps = {},
 ): Provider {
   let client: OpenAI | undefined;
-  const getClient = () => {
-    client ??= new OpenAI({
+  const getClient = (sdk: OpenAiSdk) => {
+    client ??= new sdk.OpenAI({
       // The SDK insists on a key; keyless local servers ignore whatever is sent.
       apiKey: resolveApiKey(id, config.apiKey, deps.resolveSecret) ?? 'not-needed',
       baseURL: config.baseURL,
@@ -74,15 +72,16 @@ export function createOpenAiProvider(
   return {
     id,
     async complete(request, options = {}) {
+      const sdk = await loadSdk();
       try {
         const names = createToolNameMap(id, requestToolIds(request));
         const body = requestBody(request, names, config);
         const answer = options.onDelta
-          ? await streamed(getClient(), body, options)
-          : whole(id, await getClient().chat.completions.create(body, { signal: options.signal }));
+          ? await streamed(getClient(sdk), body, options)
+          : whole(id, await getClient(sdk).chat.completions.create(body, { signal: options.signal }));
         return toResponse(id, answer, names, request, config);
       } catch (error) {
-        throw classify(id, error);
+        throw sdkErrorClassifier(sdk)(id, error);
       }
     },
   };
