@@ -44,6 +44,18 @@ export const agentModelsSchema = z.strictObject({
 });
 export type AgentModels = z.infer<typeof agentModelsSchema>;
 
+/** Every model an agent may call, tier by tier, each choice before its fallbacks (`fallback` is their index). */
+export function* agentModelRefs(
+  models: AgentModels,
+): Generator<{ tier: ModelTier; fallback?: number; ref: ModelRef }> {
+  for (const tier of modelTiers) {
+    const choice = models[tier];
+    if (!choice) continue;
+    yield { tier, ref: choice };
+    for (const [fallback, ref] of choice.fallbacks.entries()) yield { tier, fallback, ref };
+  }
+}
+
 export interface CreateProvidersDeps extends LocalProviderDeps, ResilienceDeps {}
 
 /**

@@ -9,6 +9,7 @@ export {
 export { classifyHttpFailure, type HttpFailure } from './classify-error.js';
 export {
   type AgentModels,
+  agentModelRefs,
   agentModelsSchema,
   type CreateProvidersDeps,
   createProviders,

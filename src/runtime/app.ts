@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArtifactStore } from '../artifact/index.js';
 import { createLogger, type Logger } from '../core/index.js';
+import { createProviders, type Provider } from '../llm/index.js';
 import { createRedactor, type Redactor, registerSecretsFromEnv, SecretResolver } from '../secret/index.js';
 import { EventLog } from '../session/index.js';
 import { type Db, type HomePaths, openDatabase, resolveHome } from '../storage/index.js';
@@ -17,7 +18,10 @@ export interface PyclawApp {
   log: EventLog;
   artifacts: ArtifactStore;
   logger: Logger;
-  close(): void;
+  /** The providers from config, built on first use, with API keys resolved through `secrets`. */
+  providers(): Map<string, Provider>;
+  /** Closes the database and log, and frees what providers hold (a loaded local model). */
+  close(): Promise<void>;
 }
 
 export function openApp(env: NodeJS.ProcessEnv = process.env): PyclawApp {
@@ -35,6 +39,7 @@ export function openApp(env: NodeJS.ProcessEnv = process.env): PyclawApp {
     level: config.logging.level,
   });
   const db = openDatabase(paths.database, { durability: config.storage.durability });
+  let providers: Map<string, Provider> | undefined;
   return {
     paths,
     config,
@@ -44,7 +49,15 @@ export function openApp(env: NodeJS.ProcessEnv = process.env): PyclawApp {
     log: new EventLog(db, { redactor }),
     artifacts: new ArtifactStore(db, paths.artifacts, { redactor }),
     logger,
-    close() {
+    providers() {
+      providers ??= createProviders(config.providers, {
+        resolveSecret: secrets.resolveString,
+        modelsDirectory: paths.models,
+      });
+      return providers;
+    },
+    async close() {
+      await Promise.all([...(providers?.values() ?? [])].map((provider) => provider.close?.()));
       db.close();
       closeSync(logFd);
     },

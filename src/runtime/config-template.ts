@@ -11,4 +11,33 @@ storage:
 logging:
   # debug | info | warn | error; logs go to PYCLAW_HOME/logs/pyclaw.log, secrets redacted
   level: info
+
+# Model providers, each under an id of your choice (uncomment what you use). Check one with \`pyclaw llm test --provider <id>\`.
+# Every provider also takes timeoutMs (60000), maxAttempts (3), initialDelayMs (500), maxDelayMs (30000).
+# providers:
+#  openai:
+#    kind: openai
+#    apiKey: \${env:OPENAI_API_KEY}
+#  ollama:                      # any OpenAI-compatible server: Ollama, vLLM, LM Studio, llama.cpp, OpenRouter
+#    kind: openai
+#    baseURL: http://127.0.0.1:11434/v1
+#  claude:
+#    kind: anthropic
+#    apiKey: \${env:ANTHROPIC_API_KEY}
+#  cortensor:                   # a Cortensor router node
+#    kind: cortensor
+#    baseUrl: http://127.0.0.1:5010
+#    apiKey: secret:cortensor_token
+#    sessionId: 1
+#  gguf:                        # a local model, run in-process (npm install node-llama-cpp)
+#    kind: local
+#    modelUri: hf:owner/repo/model.gguf   # or modelPath: /path/to/model.gguf
+
+# Agents and the models they use per tier (fast, default, strong); a missing tier uses default.
+# agents:
+#  default:
+#    models:
+#      default: { provider: openai, model: gpt-4.1-mini, fallbacks: [{ provider: ollama, model: llama3.1 }] }
+#      strong: { provider: claude, model: claude-sonnet-4-5 }
+#      budget: { perTurn: { tokens: 200000 }, perDay: { costUsd: 5 } }
 `;

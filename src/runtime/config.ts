@@ -2,13 +2,42 @@ import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { PyclawError } from '../core/index.js';
+import { agentModelRefs, agentModelsSchema, providersConfigSchema } from '../llm/index.js';
 import { durabilitySchema } from '../storage/index.js';
 
+const agentSchema = z.strictObject({ models: agentModelsSchema });
+
 /** `config.yaml`, validated at load. Unknown keys are errors, so a typo never silently does nothing. */
-export const configSchema = z.strictObject({
-  storage: z.strictObject({ durability: durabilitySchema.default('normal') }).prefault({}),
-  logging: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
-});
+export const configSchema = z
+  .strictObject({
+    storage: z.strictObject({ durability: durabilitySchema.default('normal') }).prefault({}),
+    logging: z
+      .strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
+      .prefault({}),
+    providers: providersConfigSchema.default({}),
+    agents: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'agent ids use a-z, 0-9, "_" and "-"'), agentSchema)
+      .default({}),
+  })
+  .superRefine((config, context) => {
+    for (const [agentId, agent] of Object.entries(config.agents)) {
+      for (const { tier, fallback, ref } of agentModelRefs(agent.models)) {
+        if (ref.provider in config.providers) continue;
+        context.addIssue({
+          code: 'custom',
+          path: [
+            'agents',
+            agentId,
+            'models',
+            tier,
+            ...(fallback === undefined ? [] : ['fallbacks', fallback]),
+            'provider',
+          ],
+          message: `no provider "${ref.provider}" under providers:`,
+        });
+      }
+    }
+  });
 export type Config = z.infer<typeof configSchema>;
 
 export function parseConfig(text: string, source: string): Config {

@@ -10,6 +10,8 @@ export interface HomePaths {
   secrets: string;
   skills: string;
   logs: string;
+  /** GGUF models downloaded from a `modelUri`. */
+  models: string;
 }
 
 export function resolveHome(env: NodeJS.ProcessEnv = process.env): HomePaths {
@@ -22,5 +24,6 @@ export function resolveHome(env: NodeJS.ProcessEnv = process.env): HomePaths {
     secrets: join(root, 'secrets'),
     skills: join(root, 'skills'),
     logs: join(root, 'logs'),
+    models: join(root, 'models'),
   };
 }

@@ -51,7 +51,7 @@ describe('canary secrets', () => {
     await app.artifacts.put(Readable.from(splitEverywhere));
     app.logger.info({ token: envCanary, nested: { value: fileCanary } }, `calling API with ${envCanary}`);
     app.logger.error(new Error(`request failed: ${fileCanary}`));
-    app.close();
+    await app.close();
 
     const scanned = filesUnder(home).filter((path) => path !== join(home, 'secrets'));
     expect(scanned.some((path) => path.endsWith('pyclaw.db-wal') || path.endsWith('pyclaw.db'))).toBe(true);

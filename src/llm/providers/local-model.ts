@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Llama, LlamaChat, LlamaContext, LlamaModel } from 'node-llama-cpp';
 import { errorMessage } from '../../core/index.js';
 import { resolveHome } from '../../storage/index.js';
@@ -103,7 +103,7 @@ async function resolveModelPath(
 ): Promise<string> {
   if (settings.modelPath) return resolve(settings.modelPath);
   if (!settings.modelUri) throw new LlmError('bad_request', providerId, 'set modelPath or modelUri');
-  const directory = deps.modelsDirectory ?? join(resolveHome().root, 'models');
+  const directory = deps.modelsDirectory ?? resolveHome().models;
   await mkdir(directory, { recursive: true });
   return nodeLlamaCpp.resolveModelFile(settings.modelUri, {
     directory,
