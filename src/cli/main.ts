@@ -88,6 +88,15 @@ function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (options) => (await import('./commands/artifacts.js')).verify(options));
 
+  const llm = program.command('llm').description('model providers');
+  llm
+    .command('test')
+    .description('send one tiny request to each provider (or one) and report latency or the exact error')
+    .option('--provider <id>', 'only this provider')
+    .option('--model <name>', 'the model to ask (default: the one an agent uses with the provider)')
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/llm.js')).test(options));
+
   return program;
 }
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -10,13 +10,31 @@ export interface CliResult {
   stderr: string;
 }
 
+function cliCommand(home: string, args: string[], env: NodeJS.ProcessEnv) {
+  if (!existsSync(builtCli)) throw new Error(`${builtCli} is missing: run \`npm run build\` first`);
+  return {
+    argv: [builtCli, ...args],
+    options: { env: { ...process.env, NO_COLOR: '1', ...env, PYCLAW_HOME: home }, timeout: 30_000 },
+  };
+}
+
 /** Runs the built `pyclaw` command as a child process, with PYCLAW_HOME pointing at `home`. */
 export function runCli(home: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  if (!existsSync(builtCli)) throw new Error(`${builtCli} is missing: run \`npm run build\` first`);
-  const result = spawnSync(process.execPath, [builtCli, ...args], {
-    env: { ...process.env, NO_COLOR: '1', ...env, PYCLAW_HOME: home },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const { argv, options } = cliCommand(home, args, env);
+  const result = spawnSync(process.execPath, argv, { ...options, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `runCli` without blocking this process, for commands that talk to a server the test runs. */
+export function runCliAsync(home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const { argv, options } = cliCommand(home, args, env);
+  const child = spawn(process.execPath, argv, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  return new Promise((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
 }

@@ -1,18 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import pc from 'picocolors';
-import { openApp, type PyclawApp } from '../../runtime/index.js';
 import { formatBytes, formatTime, printJson, printTable } from '../output.js';
-
-type JsonOption = { json?: boolean };
-
-async function withApp<T>(work: (app: PyclawApp) => Promise<T> | T): Promise<T> {
-  const app = openApp(process.env);
-  try {
-    return await work(app);
-  } finally {
-    app.close();
-  }
-}
+import { type JsonOption, withApp } from '../with-app.js';
 
 export function list(options: JsonOption & { limit: number }): Promise<void> {
   return withApp((app) => {

@@ -1,19 +1,9 @@
 import pc from 'picocolors';
 import type { StoredEvent } from '../../core/index.js';
 import { PyclawError } from '../../core/index.js';
-import { openApp, type PyclawApp } from '../../runtime/index.js';
+import type { PyclawApp } from '../../runtime/index.js';
 import { formatTime, printJson, printTable } from '../output.js';
-
-type JsonOption = { json?: boolean };
-
-function withApp<T>(work: (app: PyclawApp) => T): T {
-  const app = openApp(process.env);
-  try {
-    return work(app);
-  } finally {
-    app.close();
-  }
-}
+import { type JsonOption, withApp } from '../with-app.js';
 
 function requireSession(app: PyclawApp, id: string) {
   const session = app.log.getSession(id);
@@ -22,8 +12,8 @@ function requireSession(app: PyclawApp, id: string) {
   return session;
 }
 
-export function list(options: JsonOption & { limit: number }): void {
-  withApp((app) => {
+export function list(options: JsonOption & { limit: number }): Promise<void> {
+  return withApp((app) => {
     const sessions = app.log.listSessions({ limit: options.limit });
     if (options.json) return printJson(sessions);
     printTable(
@@ -40,8 +30,8 @@ export function list(options: JsonOption & { limit: number }): void {
   });
 }
 
-export function show(id: string, options: JsonOption): void {
-  withApp((app) => {
+export function show(id: string, options: JsonOption): Promise<void> {
+  return withApp((app) => {
     const session = requireSession(app, id);
     const latest = app.log.last(id, 10);
     if (options.json) return printJson({ session, latestEvents: latest });
@@ -55,8 +45,8 @@ export function show(id: string, options: JsonOption): void {
 export function events(
   id: string,
   options: JsonOption & { from?: number; to?: number; last?: number; type?: string[]; turn?: string },
-): void {
-  withApp((app) => {
+): Promise<void> {
+  return withApp((app) => {
     requireSession(app, id);
     const range = { fromSeq: options.from, toSeq: options.to };
     let selected: StoredEvent[];
@@ -87,8 +77,8 @@ function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-export function verify(id: string | undefined, options: JsonOption): void {
-  withApp((app) => {
+export function verify(id: string | undefined, options: JsonOption): Promise<void> {
+  return withApp((app) => {
     const ids = id
       ? [requireSession(app, id).id]
       : app.log.listSessions({ limit: Number.MAX_SAFE_INTEGER }).map((s) => s.id);
