@@ -4,7 +4,7 @@ export type JsonOption = { json?: boolean };
 
 /** Opens PYCLAW_HOME for one command and closes it afterwards, whatever happens. */
 export async function withApp<T>(work: (app: PyclawApp) => Promise<T> | T): Promise<T> {
-  const app = openApp(process.env);
+  const app = await openApp();
   try {
     return await work(app);
   } finally {

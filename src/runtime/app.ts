@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { ArtifactStore } from '../artifact/index.js';
 import { createLogger, type Logger } from '../core/index.js';
 import { createProviders, type Provider } from '../llm/index.js';
-import { createRedactor, type Redactor, registerSecretsFromEnv, SecretResolver } from '../secret/index.js';
+import {
+  createRedactor,
+  type Keychain,
+  loadKeychain,
+  type Redactor,
+  registerSecretsFromEnv,
+  SecretResolver,
+} from '../secret/index.js';
 import { EventLog } from '../session/index.js';
 import { type Db, type HomePaths, openDatabase, resolveHome } from '../storage/index.js';
 import { type Config, loadConfig } from './config.js';
@@ -24,12 +31,20 @@ export interface PyclawApp {
   close(): Promise<void>;
 }
 
-export function openApp(env: NodeJS.ProcessEnv = process.env): PyclawApp {
+export interface OpenAppOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Defaults to the OS keychain when its optional binding loads (see `loadKeychain`). */
+  keychain?: Keychain;
+}
+
+export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> {
+  const env = options.env ?? process.env;
   const paths = resolveHome(env);
   const config = loadConfig(paths.config);
   const redactor = createRedactor();
   registerSecretsFromEnv(redactor, env);
-  const secrets = new SecretResolver({ env, secretsFile: paths.secrets, redactor });
+  const keychain = options.keychain ?? (await loadKeychain());
+  const secrets = new SecretResolver({ env, secretsFile: paths.secrets, redactor, keychain });
   secrets.registerAll();
   mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
   const logFd = openSync(join(paths.logs, 'pyclaw.log'), 'a', 0o600);

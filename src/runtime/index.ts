@@ -1,4 +1,4 @@
-export { openApp, type PyclawApp } from './app.js';
+export { type OpenAppOptions, openApp, type PyclawApp } from './app.js';
 export { type Config, configSchema, loadConfig, parseConfig } from './config.js';
 export { configTemplate } from './config-template.js';
 export { initHome } from './init-home.js';

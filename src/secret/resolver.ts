@@ -82,9 +82,8 @@ export class SecretResolver {
 
   private placesLooked(): string {
     if (!this.keychain) return this.secretsFile;
-    return this.keychain.unavailableReason()
-      ? `${this.secretsFile} (the OS keychain is unavailable)`
-      : `${this.secretsFile} or the OS keychain`;
+    const unavailable = this.keychain.unavailableReason();
+    return unavailable ? `${this.secretsFile} (${unavailable})` : `${this.secretsFile} or the OS keychain`;
   }
 
   private handOut(value: string, name: string): string {

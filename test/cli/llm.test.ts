@@ -1,6 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keychainNotInstalledMessage } from '../../src/secret/index.js';
 import type { Emulator } from '../emulators/http-emulator.js';
 import { completion, error, startOpenAiEmulator } from '../emulators/openai.js';
 import { runCli, runCliAsync } from '../helpers/cli.js';
@@ -93,6 +94,18 @@ describe('pyclaw llm test', () => {
     expect(noModel.code).toBe(1);
     expect(noModel.stderr).toMatch(
       /^pyclaw: no agent uses provider "emu", so there is no model to try \(pass --model/,
+    );
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it('says where it looked for a missing secret, the OS keychain fallback included, without calling', async () => {
+    const home = homeWithProvider();
+    const config = join(home, 'config.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('${env:EMU_API_KEY}', 'secret:emu_key'));
+    const result = await llmTest(home);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `emu: cannot resolve apiKey "secret:emu_key": secret:emu_key was not found in ${join(home, 'secrets')} (${keychainNotInstalledMessage})`,
     );
     expect(emulator.requests).toHaveLength(0);
   });

@@ -21,7 +21,7 @@ describe('canary secrets', () => {
     const envCanary = 'canary-env-9d41b7e2c08f';
     const fileCanary = 'canary-file-5a2e77f1b3d6';
     setSecret(join(home, 'secrets'), 'deploy_token', fileCanary);
-    const app = openApp({ PYCLAW_HOME: home, DEPLOY_API_KEY: envCanary });
+    const app = await openApp({ env: { PYCLAW_HOME: home, DEPLOY_API_KEY: envCanary } });
     expect(app.secrets.resolveString('token=secret:deploy_token')).toBe(`token=${fileCanary}`);
 
     const session = app.log.createSession({ title: `debugging ${envCanary}` }).id;

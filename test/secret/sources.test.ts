@@ -270,7 +270,7 @@ describe('SecretResolver', () => {
       keychain: await loadKeychain(),
     });
     expect(() => withoutKeychain.resolveString('secret:nope')).toThrow(
-      `secret:nope was not found in ${path} (the OS keychain is unavailable)`,
+      `secret:nope was not found in ${path} (${keychainNotInstalledMessage})`,
     );
   });
 
