@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keychainNotInstalledMessage } from '../../src/secret/index.js';
@@ -16,7 +16,7 @@ beforeEach(async () => {
 afterEach(() => emulator.close());
 
 /** A home whose config has one OpenAI-compatible provider (the emulator) used by the default agent. */
-function homeWithProvider(extra = ''): string {
+function homeWithProvider(options: { apiKey?: string; extra?: string } = {}): string {
   const home = tempDir();
   expect(runCli(home, ['init']).code).toBe(0);
   writeFileSync(
@@ -25,9 +25,9 @@ function homeWithProvider(extra = ''): string {
   emu:
     kind: openai
     baseURL: ${emulator.url}/v1
-    apiKey: \${env:EMU_API_KEY}
+    apiKey: ${options.apiKey ?? '$' + '{env:EMU_API_KEY}'}
     maxAttempts: 1
-${extra}
+${options.extra ?? ''}
 agents:
   default:
     models:
@@ -73,7 +73,7 @@ describe('pyclaw llm test', () => {
   });
 
   it('gives up on a provider that hangs at its timeout', async () => {
-    const home = homeWithProvider('    timeoutMs: 300');
+    const home = homeWithProvider({ extra: '    timeoutMs: 300' });
     emulator.reply({ type: 'hang' });
     const result = await llmTest(home);
     expect(result.code).toBe(1);
@@ -99,9 +99,7 @@ describe('pyclaw llm test', () => {
   });
 
   it('says where it looked for a missing secret, the OS keychain fallback included, without calling', async () => {
-    const home = homeWithProvider();
-    const config = join(home, 'config.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('${env:EMU_API_KEY}', 'secret:emu_key'));
+    const home = homeWithProvider({ apiKey: 'secret:emu_key' });
     const result = await llmTest(home);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
