@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { configTemplate, parseConfig } from '../../src/runtime/index.js';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+describe('config.yaml as documented', () => {
+  it('the template `pyclaw init` writes loads as the defaults', () => {
+    expect(parseConfig(configTemplate, 'config.yaml')).toEqual({
+      storage: { durability: 'normal' },
+      logging: { level: 'info' },
+      providers: {},
+      agents: {},
+    });
+  });
+
+  it("the template's commented examples load once uncommented", () => {
+    const uncommented = configTemplate.replace(/^# (providers|agents):/gm, '$1:').replace(/^# {2}/gm, '  ');
+    const config = parseConfig(uncommented, 'config.yaml');
+    expect(Object.keys(config.providers)).toEqual(['openai', 'ollama', 'claude', 'cortensor', 'gguf']);
+    expect(config.agents.default?.models.strong).toMatchObject({ provider: 'claude' });
+  });
+
+  it("the README's example loads", () => {
+    const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const config = parseConfig(example ?? '', 'README.md');
+    expect(Object.keys(config.providers)).toEqual(['ollama', 'claude', 'router', 'gguf']);
+    expect(config.agents.default?.models.default.fallbacks).toEqual([
+      { provider: 'claude', model: 'claude-sonnet-4-5' },
+    ]);
+  });
+});
