@@ -14,3 +14,4 @@ export {
 } from './events.js';
 export { newId } from './ids.js';
 export { createLogger, type Logger } from './logger.js';
+export { toolIdMatches } from './tool-id-pattern.js';

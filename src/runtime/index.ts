@@ -2,3 +2,4 @@ export { type OpenAppOptions, openApp, type PyclawApp } from './app.js';
 export { type Config, configSchema, loadConfig, parseConfig } from './config.js';
 export { configTemplate } from './config-template.js';
 export { initHome } from './init-home.js';
+export { type LeaseOptions, SessionLease } from './session-lease.js';

@@ -62,4 +62,27 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX artifact_aliases_by_hash ON artifact_aliases (hash);
   `,
+  // 2: turn bounds (to find turns that never ended) and the one-turn-at-a-time lease per session
+  `
+  CREATE INDEX events_turn_bounds ON events (type, session_id, turn_id)
+    WHERE type IN ('turn.started', 'turn.completed', 'turn.failed');
+  CREATE TABLE session_leases (
+    session_id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  `,
+  // 3: every version of each agent's identity capsule; a new version only when the capsule changed
+  `
+  CREATE TABLE agent_identities (
+    agent_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    capsule TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (agent_id, version)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -1,0 +1,22 @@
+import type { Db } from '../storage/index.js';
+
+export interface OpenTurn {
+  sessionId: string;
+  turnId: string;
+}
+
+// Repeating the partial index's own condition lets SQLite prove the index applies (migration 2).
+const turnBounds = "type IN ('turn.started', 'turn.completed', 'turn.failed')";
+
+/** Turns that started and never completed or failed: interrupted, or waiting for an approval. */
+export function findOpenTurns(db: Db, sessionId?: string): OpenTurn[] {
+  return db
+    .prepare(
+      `SELECT s.session_id AS sessionId, s.turn_id AS turnId FROM events s
+       WHERE ${turnBounds} AND s.type = 'turn.started' AND (?1 IS NULL OR s.session_id = ?1)
+         AND NOT EXISTS (SELECT 1 FROM events e WHERE ${turnBounds} AND e.type <> 'turn.started'
+           AND e.session_id = s.session_id AND e.turn_id = s.turn_id)
+       ORDER BY s.session_id, s.seq`,
+    )
+    .all(sessionId ?? null) as OpenTurn[];
+}
