@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import type { ArtifactStore } from '../artifact/index.js';
+
+/** What a tool's behaviour implies for policy and for resuming a call that was in doubt. */
+export interface ToolAnnotations {
+  /** Changes nothing outside PyClaw. */
+  readOnly: boolean;
+  /** May destroy or overwrite what existed before (meaningful only when not readOnly). */
+  destructive: boolean;
+  /** Running it twice with the same input has the same effect as once: safe to re-run when in doubt. */
+  idempotent: boolean;
+  /** Reaches beyond the machine's own files (network, remote hosts, a browser). */
+  openWorld: boolean;
+}
+
+export interface ToolContext {
+  sessionId: string;
+  turnId: string;
+  callId: string;
+  /** Absolute paths the call may touch; the first is its working directory. */
+  workspaceRoots: readonly string[];
+  artifacts: ArtifactStore;
+}
+
+export interface ToolOutput {
+  content: string;
+  /** Refs (`sha256:<hex>`) of artifacts the tool stored itself. */
+  artifacts?: string[];
+  isError?: boolean;
+}
+
+export interface Tool<Input = unknown> {
+  /** Dotted id, e.g. `fs.read`; providers map it to a wire name. */
+  name: string;
+  description: string;
+  /** Validates the model's arguments; its JSON Schema is what the model sees. */
+  input: z.ZodObject & z.ZodType<Input>;
+  annotations: ToolAnnotations;
+  /** May throw: the host turns a thrown error into an isError result. */
+  execute(ctx: ToolContext, input: Input, signal: AbortSignal): Promise<ToolOutput>;
+}
+
+/** Declares a tool so that `execute` sees the input type its schema parses to. */
+export function defineTool<Schema extends z.ZodObject>(
+  tool: Tool<z.infer<Schema>> & { input: Schema },
+): Tool<z.infer<Schema>> {
+  return tool;
+}

@@ -1,0 +1,13 @@
+export {
+  defineTool,
+  type Tool,
+  type ToolAnnotations,
+  type ToolContext,
+  type ToolOutput,
+} from './contract.js';
+export {
+  type ToolCallRequest,
+  ToolHost,
+  type ToolHostOptions,
+  type ToolRunResult,
+} from './tool-host.js';

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import type { ArtifactStore } from '../artifact/index.js';
+import { errorMessage, PyclawError } from '../core/index.js';
+import type { ToolSpec } from '../llm/index.js';
+import type { Tool, ToolAnnotations, ToolContext } from './contract.js';
+import { headTailPreview } from './preview.js';
+import { inputJsonSchema, parseToolInput } from './tool-input.js';
+import { selectToolNames } from './tool-patterns.js';
+
+export interface ToolCallRequest {
+  /** The tool's dotted id. */
+  tool: string;
+  /** The arguments as the model sent them, not yet validated. */
+  input: unknown;
+}
+
+/** What a call leaves for the event log (`tool.result`) and the model. */
+export interface ToolRunResult {
+  isError: boolean;
+  /** The whole output when it fits in `previewBytes`, otherwise its head and tail and the artifact ref. */
+  preview: string;
+  /** Refs of the artifacts the call produced, the full output's last. */
+  artifacts: string[];
+}
+
+export interface ToolHostOptions {
+  artifacts: ArtifactStore;
+  /** Largest output returned whole; default 4096. */
+  previewBytes?: number;
+}
+
+const previewBytesSchema = z.int().min(256).default(4096);
+const toolIdPattern = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+/** Runs tools by id: validates input, contains failures, and moves large outputs into the artifact store. */
+export class ToolHost {
+  private readonly tools = new Map<string, { tool: Tool; spec: ToolSpec }>();
+  private readonly artifacts: ArtifactStore;
+  private readonly previewBytes: number;
+
+  constructor(tools: readonly Tool[], options: ToolHostOptions) {
+    const previewBytes = previewBytesSchema.safeParse(options.previewBytes);
+    if (!previewBytes.success) {
+      throw new PyclawError('tool.bad-options', 'previewBytes must be an integer of at least 256');
+    }
+    this.previewBytes = previewBytes.data;
+    this.artifacts = options.artifacts;
+    for (const tool of tools) this.register(tool);
+  }
+
+  /** Specs of the tools `patterns` select (ids or globs like `fs.*`), in registration order. */
+  specs(patterns: readonly string[]): ToolSpec[] {
+    return selectToolNames(patterns, [...this.tools.keys()]).flatMap(
+      (name) => this.tools.get(name)?.spec ?? [],
+    );
+  }
+
+  /** Undefined for a tool this host does not have. */
+  facts(name: string): Readonly<ToolAnnotations> | undefined {
+    return this.tools.get(name)?.tool.annotations;
+  }
+
+  /**
+   * Runs one call. Never throws for anything the call did wrong: an unknown tool, bad input, a failing
+   * or cancelled tool all come back as isError results. Storing a large output can still throw (the
+   * artifact store failed), and then the call's outcome is unknown. A tool that ignores `signal` is
+   * waited for: reporting a call as ended while its tool may still be acting would make the log lie.
+   */
+  async run(call: ToolCallRequest, ctx: ToolContext, signal: AbortSignal): Promise<ToolRunResult> {
+    const tool = this.tools.get(call.tool);
+    if (!tool) return failure(`no tool named "${call.tool}"`);
+    if (signal.aborted) return failure(`${call.tool} was cancelled before it started`);
+    const parsed = parseToolInput(tool.tool, call.input);
+    if (!parsed.ok) return failure(parsed.message);
+    try {
+      const output = await tool.tool.execute(ctx, parsed.input, signal);
+      return await this.bounded(output.content, output.artifacts ?? [], output.isError ?? false);
+    } catch (error) {
+      if (signal.aborted) return failure(`${call.tool} was cancelled: ${oneLine(errorMessage(error))}`);
+      return failure(oneLine(errorMessage(error)));
+    }
+  }
+
+  private async bounded(content: string, artifacts: string[], isError: boolean): Promise<ToolRunResult> {
+    const bytes = Buffer.from(content);
+    if (bytes.length <= this.previewBytes) return { isError, preview: content, artifacts };
+    const { ref } = await this.artifacts.put(bytes, { mime: 'text/plain; charset=utf-8' });
+    return {
+      isError,
+      preview: headTailPreview(bytes, ref, this.previewBytes),
+      artifacts: [...artifacts, ref],
+    };
+  }
+
+  private register(tool: Tool): void {
+    if (!toolIdPattern.test(tool.name)) {
+      throw new PyclawError('tool.bad-name', `tool name "${tool.name}" is not a dotted id like fs.read`);
+    }
+    if (this.tools.has(tool.name)) {
+      throw new PyclawError('tool.duplicate', `two tools are named "${tool.name}"`);
+    }
+    const spec = { name: tool.name, description: tool.description, inputSchema: inputJsonSchema(tool) };
+    this.tools.set(tool.name, { tool, spec });
+  }
+}
+
+function failure(message: string): ToolRunResult {
+  return { isError: true, preview: message, artifacts: [] };
+}
+
+function oneLine(message: string): string {
+  return message.split('\n', 1)[0] ?? '';
+}
