@@ -5,6 +5,7 @@ export {
   type ToolContext,
   type ToolOutput,
 } from './contract.js';
+export { builtinTools } from './fs/builtin-tools.js';
 export {
   type ToolCallRequest,
   ToolHost,

@@ -1,0 +1,31 @@
+import { readFile, stat } from 'node:fs/promises';
+import { PyclawError } from '../../core/index.js';
+
+/** Larger files would cost more memory than any model could use; read them in slices with other tools. */
+export const maxTextFileBytes = 16 * 1024 * 1024;
+
+/** How far in a NUL byte marks a file as binary (git's heuristic). */
+const binarySniffBytes = 8000;
+
+/**
+ * Reads a UTF-8 text file. Binary files are refused rather than stored as artifacts: their bytes mean
+ * nothing to a model, and the refusal says so plainly.
+ */
+export async function readTextFile(path: string, shownAs: string, signal: AbortSignal): Promise<string> {
+  const info = await stat(path);
+  if (!info.isFile()) throw new PyclawError('tool.not-a-file', `${shownAs} is not a regular file`);
+  if (info.size > maxTextFileBytes) {
+    throw new PyclawError(
+      'tool.file-too-large',
+      `${shownAs} is ${info.size} bytes, more than the ${maxTextFileBytes} bytes fs tools read`,
+    );
+  }
+  const bytes = await readFile(path, { signal });
+  if (bytes.subarray(0, binarySniffBytes).includes(0)) {
+    throw new PyclawError(
+      'tool.binary-file',
+      `${shownAs} is a binary file (${bytes.length} bytes); fs tools read and edit text only`,
+    );
+  }
+  return bytes.toString('utf8');
+}
