@@ -1,17 +1,5 @@
-import { z } from 'zod';
 import { eventPayloadSchemas, type StoredEvent } from '../core/index.js';
-
-export const spendingLimitSchema = z.strictObject({
-  tokens: z.number().int().positive().optional(),
-  costUsd: z.number().positive().optional(),
-});
-
-/** An agent's spending limits; a limit applies once what was already spent reaches it. */
-export const budgetSchema = z.strictObject({
-  perTurn: spendingLimitSchema.optional(),
-  perDay: spendingLimitSchema.optional(),
-});
-export type Budget = z.infer<typeof budgetSchema>;
+import type { Budget, SpendingLimit } from '../registry/index.js';
 
 export interface Spending {
   tokens: number;
@@ -47,11 +35,7 @@ export function budgetViolation(guard: BudgetGuard, spentThisTurn: Spending): st
   return limitReached('per-day', perDay, guard.spentToday());
 }
 
-function limitReached(
-  period: string,
-  limit: z.infer<typeof spendingLimitSchema>,
-  spent: Spending,
-): string | undefined {
+function limitReached(period: string, limit: SpendingLimit, spent: Spending): string | undefined {
   if (limit.tokens !== undefined && spent.tokens >= limit.tokens) {
     return `${period} token budget of ${limit.tokens} reached (${spent.tokens} used)`;
   }

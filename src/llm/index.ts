@@ -1,24 +1,8 @@
-export {
-  type Budget,
-  type BudgetGuard,
-  budgetSchema,
-  type Spending,
-  spendingLimitSchema,
-  spendingOf,
-} from './budget.js';
+export { type BudgetGuard, type Spending, spendingOf } from './budget.js';
 export { classifyHttpFailure, type HttpFailure } from './classify-error.js';
 export {
-  type AgentModels,
-  agentModelRefs,
-  agentModelsSchema,
   type CreateProvidersDeps,
   createProviders,
-  type ModelChoice,
-  type ModelRef,
-  type ModelTier,
-  modelChoiceSchema,
-  modelRefSchema,
-  modelTiers,
   type ProviderConfig,
   type ProvidersConfig,
   providerConfigSchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorMessage } from '../core/index.js';
-import type { ModelRef } from './config.js';
+import type { ModelRef } from '../registry/index.js';
 import { type ChatMessage, LlmError } from './contract.js';
 import type { ModelCaller, RoutedCallOptions, RoutedRequest, RoutedResponse } from './router.js';
 

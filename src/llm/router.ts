@@ -1,6 +1,6 @@
 import { type Clock, PyclawError } from '../core/index.js';
+import { type AgentModels, type ModelRef, type ModelTier, modelTiers } from '../registry/index.js';
 import type { Spending } from './budget.js';
-import { type AgentModels, type ModelRef, type ModelTier, modelTiers } from './config.js';
 import {
   type CompleteOptions,
   type CompletionRequest,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ArtifactStore } from '../artifact/index.js';
 import { createLogger, type Logger } from '../core/index.js';
 import { createProviders, type Provider } from '../llm/index.js';
+import { Registry } from '../registry/index.js';
 import {
   createRedactor,
   type Keychain,
@@ -27,6 +28,8 @@ export interface PyclawApp {
   logger: Logger;
   /** The providers from config, built on first use, with API keys resolved through `secrets`. */
   providers(): Map<string, Provider>;
+  /** The agents from config, built on first use (which records any changed identity capsule). */
+  registry(): Registry;
   /** Closes the database and log, and frees what providers hold (a loaded local model). */
   close(): Promise<void>;
 }
@@ -55,6 +58,7 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
   });
   const db = openDatabase(paths.database, { durability: config.storage.durability });
   let providers: Map<string, Provider> | undefined;
+  let registry: Registry | undefined;
   return {
     paths,
     config,
@@ -70,6 +74,10 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
         modelsDirectory: paths.models,
       });
       return providers;
+    },
+    registry() {
+      registry ??= new Registry(db, config.agents);
+      return registry;
     },
     async close() {
       await Promise.all([...(providers?.values() ?? [])].map((provider) => provider.close?.()));

@@ -33,11 +33,26 @@ logging:
 #    kind: local
 #    modelUri: hf:owner/repo/model.gguf   # or modelPath: /path/to/model.gguf
 
-# Agents and the models they use per tier (fast, default, strong); a missing tier uses default.
-# agents:
-#  default:
-#    models:
-#      default: { provider: openai, model: gpt-4.1-mini, fallbacks: [{ provider: ollama, model: llama3.1 }] }
-#      strong: { provider: claude, model: claude-sonnet-4-5 }
-#      budget: { perTurn: { tokens: 200000 }, perDay: { costUsd: 5 } }
+# Agents, by id; \`pyclaw agents list\` shows them and \`pyclaw agents add <id>\` adds one.
+# Each also takes skills ([]), limits (maxSteps 12, maxToolCalls 24, maxWallTimeMs 600000, maxRepeats 3),
+# verify (false) and reflect (false).
+agents:
+  default:
+    name: PyClaw
+    # Who the agent is; a change here is recorded as a new identity version.
+    identity:
+      role: a helpful assistant working on the user's own machine
+      style: concise and direct; say what you did and what you found
+      constraints: []
+      riskPosture: cautious     # cautious | balanced | bold
+    # Tool ids or globs (fs.*) the agent may use.
+    tools:
+      - fs.read
+      - fs.list
+    # Models per tier (fast, default, strong); a missing tier uses default. An agent without models
+    # cannot run: \`pyclaw init\` offers the providers it detects and sets one here.
+    # models:
+    #  default: { provider: openai, model: gpt-4.1-mini, fallbacks: [{ provider: ollama, model: llama3.1 }] }
+    #  strong: { provider: claude, model: claude-sonnet-4-5 }
+    #  budget: { perTurn: { tokens: 200000 }, perDay: { costUsd: 5 } }
 `;

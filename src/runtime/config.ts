@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { PyclawError } from '../core/index.js';
-import { agentModelRefs, agentModelsSchema, providersConfigSchema } from '../llm/index.js';
+import { providersConfigSchema } from '../llm/index.js';
+import { agentConfigSchema, agentIdSchema, agentModelRefs } from '../registry/index.js';
 import { durabilitySchema } from '../storage/index.js';
-
-const agentSchema = z.strictObject({ models: agentModelsSchema });
 
 /** `config.yaml`, validated at load. Unknown keys are errors, so a typo never silently does nothing. */
 export const configSchema = z
@@ -15,12 +14,11 @@ export const configSchema = z
       .strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
       .prefault({}),
     providers: providersConfigSchema.default({}),
-    agents: z
-      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'agent ids use a-z, 0-9, "_" and "-"'), agentSchema)
-      .default({}),
+    agents: z.record(agentIdSchema, agentConfigSchema).default({}),
   })
   .superRefine((config, context) => {
     for (const [agentId, agent] of Object.entries(config.agents)) {
+      if (!agent.models) continue;
       for (const { tier, fallback, ref } of agentModelRefs(agent.models)) {
         if (ref.provider in config.providers) continue;
         context.addIssue({
@@ -66,12 +64,15 @@ export function parseConfig(text: string, source: string): Config {
 
 /** Loads config.yaml; a missing file means all defaults. */
 export function loadConfig(path: string): Config {
-  let text: string;
+  return parseConfig(readConfigText(path), path);
+}
+
+/** config.yaml's text; a missing file reads as empty. */
+export function readConfigText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseConfig('', path);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw new PyclawError('config.read', `cannot read ${path}: ${(error as Error).message}`);
   }
-  return parseConfig(text, path);
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  agentModelsSchema,
   createProviders,
   isCortensorProvider,
   type Provider,
@@ -110,31 +109,5 @@ describe('providers config', () => {
       kind: 'auth',
       message: expect.stringContaining('no secret resolver was given'),
     });
-  });
-});
-
-describe('agent models config', () => {
-  it('takes tiers with fallbacks and a budget', () => {
-    const models = agentModelsSchema.parse({
-      default: {
-        provider: 'openai',
-        model: 'gpt-4.1-mini',
-        fallbacks: [{ provider: 'ollama', model: 'llama3' }],
-      },
-      strong: { provider: 'claude', model: 'claude-sonnet' },
-      budget: { perTurn: { tokens: 50_000 }, perDay: { costUsd: 5 } },
-    });
-    expect(models.strong?.fallbacks).toEqual([]);
-    expect(models.default.fallbacks).toHaveLength(1);
-  });
-
-  it('requires a default tier and rejects unknown tiers', () => {
-    expect(agentModelsSchema.safeParse({ fast: { provider: 'a', model: 'b' } }).success).toBe(false);
-    expect(
-      agentModelsSchema.safeParse({
-        default: { provider: 'a', model: 'b' },
-        turbo: { provider: 'a', model: 'b' },
-      }).success,
-    ).toBe(false);
   });
 });

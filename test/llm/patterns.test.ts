@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  agentModelsSchema,
   createScriptedProvider,
   ModelRouter,
   type Provider,
   panelAndJudge,
   secondOpinion,
 } from '../../src/llm/index.js';
+import { agentModelsSchema } from '../../src/registry/index.js';
 import { useEventLog } from './event-log-sink.js';
 
 const openLog = useEventLog();

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PyclawError } from '../../src/core/index.js';
 import {
-  agentModelsSchema,
   createProviders,
   createScriptedProvider,
   type LlmError,
@@ -9,6 +8,7 @@ import {
   type Provider,
   providersConfigSchema,
 } from '../../src/llm/index.js';
+import { agentModelsSchema } from '../../src/registry/index.js';
 import * as anthropic from '../emulators/anthropic.js';
 import type { Emulator } from '../emulators/http-emulator.js';
 import * as openai from '../emulators/openai.js';

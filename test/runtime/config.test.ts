@@ -1,24 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { agentConfigSchema } from '../../src/registry/index.js';
 import { configTemplate, parseConfig } from '../../src/runtime/index.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 describe('config.yaml as documented', () => {
-  it('the template `pyclaw init` writes loads as the defaults', () => {
+  it('the template `pyclaw init` writes loads as the defaults, with a default agent that has no models', () => {
     expect(parseConfig(configTemplate, 'config.yaml')).toEqual({
       storage: { durability: 'normal' },
       logging: { level: 'info' },
       providers: {},
-      agents: {},
+      agents: { default: agentConfigSchema.parse({ name: 'PyClaw' }) },
     });
   });
 
   it("the template's commented examples load once uncommented", () => {
-    const uncommented = configTemplate.replace(/^# (providers|agents):/gm, '$1:').replace(/^# {2}/gm, '  ');
+    const uncommented = configTemplate
+      .replace(/^( *)# (providers|models):/gm, '$1$2:')
+      .replace(/^( *)# {2}/gm, '$1  ');
     const config = parseConfig(uncommented, 'config.yaml');
     expect(Object.keys(config.providers)).toEqual(['openai', 'ollama', 'claude', 'cortensor', 'gguf']);
-    expect(config.agents.default?.models.strong).toMatchObject({ provider: 'claude' });
+    expect(config.agents.default?.models?.strong).toMatchObject({ provider: 'claude' });
   });
 
   it("the README's example loads", () => {
@@ -26,7 +29,7 @@ describe('config.yaml as documented', () => {
     expect(example).toBeDefined();
     const config = parseConfig(example ?? '', 'README.md');
     expect(Object.keys(config.providers)).toEqual(['ollama', 'claude', 'router', 'gguf']);
-    expect(config.agents.default?.models.default.fallbacks).toEqual([
+    expect(config.agents.default?.models?.default.fallbacks).toEqual([
       { provider: 'claude', model: 'claude-sonnet-4-5' },
     ]);
   });

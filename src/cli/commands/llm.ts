@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { PyclawError } from '../../core/index.js';
-import { agentModelRefs, type Provider, type ProviderTestResult, testProvider } from '../../llm/index.js';
+import { type Provider, type ProviderTestResult, testProvider } from '../../llm/index.js';
+import { agentModelRefs } from '../../registry/index.js';
 import type { Config } from '../../runtime/index.js';
 import { printJson, printTable } from '../output.js';
 import { type JsonOption, withApp } from '../with-app.js';
@@ -50,8 +51,9 @@ function requireProvider(providers: Map<string, Provider>, id: string, configPat
 
 /** The model an agent uses with this provider; providers that serve one model need no name. */
 function modelToTry(config: Config, providerId: string): string {
-  for (const agent of Object.values(config.agents)) {
-    for (const { ref } of agentModelRefs(agent.models)) if (ref.provider === providerId) return ref.model;
+  for (const { models } of Object.values(config.agents)) {
+    if (!models) continue;
+    for (const { ref } of agentModelRefs(models)) if (ref.provider === providerId) return ref.model;
   }
   const kind = config.providers[providerId]?.kind;
   if (kind === 'local' || kind === 'cortensor' || kind === 'scripted') return kind;

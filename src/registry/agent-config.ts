@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { identityCapsuleSchema } from '../identity/index.js';
+import { agentModelsSchema } from './models.js';
+import { turnLimitsSchema } from './turn-limits.js';
+
+export const agentIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'agent ids use a-z, 0-9, "_" and "-"');
+
+/** One agent under `agents:` in config.yaml. */
+export const agentConfigSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  identity: identityCapsuleSchema.prefault({}),
+  /** Without models an agent can be listed and inspected, but not run. */
+  models: agentModelsSchema.optional(),
+  /** Tool ids or globs (`fs.*`) the agent may use. */
+  tools: z.array(z.string().min(1)).default(() => ['fs.read', 'fs.list']),
+  /** Skill names the agent may draw on. */
+  skills: z.array(z.string().min(1)).default(() => []),
+  limits: turnLimitsSchema.prefault({}),
+  /** Whether turns run the verify and reflect phases (otherwise they are recorded as skipped). */
+  verify: z.boolean().default(false),
+  reflect: z.boolean().default(false),
+});
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
