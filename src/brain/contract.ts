@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { StoredEvent } from '../core/index.js';
+import type { ToolCall } from '../llm/index.js';
+
+/**
+ * The turn, as the brain sees it. The brain never performs anything: `decideNext` reads a turn's events
+ * and says what the runtime must do next; the runtime does it, appends the resulting events, and asks
+ * again. Because the next step is a pure function of the events, a turn killed at any instant resumes
+ * (or replays) from its log.
+ */
+
+export const turnPhases = [
+  'interpret',
+  'plan',
+  'policy-gate',
+  'act',
+  'observe',
+  'verify',
+  'reflect',
+  'respond',
+] as const;
+export type TurnPhase = (typeof turnPhases)[number];
+
+/** Limits that end a turn; exceeding one fails it with a `limit.*` code. */
+export const turnLimitsSchema = z.strictObject({
+  /** Model calls (plan steps) per turn. */
+  maxSteps: z.number().int().positive().default(12),
+  maxToolCalls: z.number().int().positive().default(24),
+  /** Measured from `turn.started` to `DecideInput.now`, checked before each model call. */
+  maxWallTimeMs: z.number().int().positive().default(600_000),
+  /** The same tool with the same arguments this many times in a row, or the same error, stops the turn. */
+  maxRepeats: z.number().int().min(2).default(3),
+});
+export type TurnLimits = z.infer<typeof turnLimitsSchema>;
+
+/** What the brain needs to know about a tool to decide about an in-doubt call. */
+export interface ToolFacts {
+  idempotent: boolean;
+}
+
+export interface DecideInput {
+  /** The turn's events in seq order (`EventLog.byTurn`), from `turn.started` on. */
+  events: readonly StoredEvent[];
+  limits: TurnLimits;
+  /** Wall-clock now, in ms since the epoch. */
+  now: number;
+  /** Facts about a tool by id; undefined for a tool the agent no longer has. */
+  tool(name: string): ToolFacts | undefined;
+  /** Whether the agent runs a verify / reflect phase; when not, the phase is recorded as skipped. */
+  verify: boolean;
+  reflect: boolean;
+}
+
+/** One model-requested tool call inside the turn. `callId` is unique in the turn: `<stepId>.<index>`. */
+export interface PlannedCall {
+  callId: string;
+  stepId: string;
+  call: ToolCall;
+}
+
+/** What the runtime does next. Each kind maps to the events the runtime appends when it has done it. */
+export type NextStep =
+  /** Append `turn.phase {phase, from, skipped?, reason?}`. */
+  | { kind: 'enter-phase'; phase: TurnPhase; from: TurnPhase | null; skipped?: boolean; reason?: string }
+  /** Ask the model (recorded under `stepId` via the LLM recorder, so an answered step is reused). */
+  | { kind: 'call-model'; stepId: string }
+  /** Append `tool.requested {callId, tool, input}`: the intent, written before any decision or run. */
+  | { kind: 'request-tool'; planned: PlannedCall }
+  /** Decide policy for the call and append `policy.decided` (plus `approval.requested` on `ask`). */
+  | { kind: 'gate-tool'; planned: PlannedCall }
+  /** The turn waits until a channel appends `approval.resolved` for this approval. */
+  | { kind: 'await-approval'; approvalId: string; callId: string }
+  /** Append `tool.started`, run the tool, append `tool.result`. `rerun` marks an idempotent in-doubt call. */
+  | { kind: 'run-tool'; planned: PlannedCall; rerun: boolean }
+  /** Append `tool.result {isError: true, preview: reason}` without running (denied, or in doubt and refused). */
+  | { kind: 'refuse-tool'; planned: PlannedCall; reason: string }
+  /**
+   * A non-idempotent call started but has no result: append `approval.requested {..., inDoubt: true}`
+   * (a new approvalId) asking whether to re-run it.
+   */
+  | { kind: 'ask-in-doubt'; planned: PlannedCall }
+  /**
+   * Judge `answer` and append `verify.verdict {verdict, judge, reason}`; the last verdict of the verify
+   * phase decides (`pass` → reflect, `fail` → plan again). Model calls a judge makes are recorded under
+   * `stepId` (`verify-N` judges the answer of `plan-N`).
+   */
+  | { kind: 'verify'; stepId: string; answer: string }
+  /**
+   * Reflect on the turn with one model call recorded under `stepId` (`reflect`), then append a
+   * `memory.candidate` per lesson worth keeping, under the same stepId. Best effort: the step is done
+   * once any `llm.responded` (answer or error) is recorded under `stepId`, so a failed reflection never
+   * holds up or fails the answer.
+   */
+  | { kind: 'reflect'; stepId: string; answer: string }
+  /** Append `assistant.message {text}` then `turn.completed {answer}`. */
+  | { kind: 'respond'; answer: string }
+  /** Append `turn.failed {error, code}`. */
+  | { kind: 'fail'; code: string; error: string }
+  /** The turn has ended (`turn.completed` or `turn.failed` is in the log). */
+  | { kind: 'done'; outcome: 'completed' | 'failed' };
+
+/** Events that end a turn. */
+export const terminalEventTypes = ['turn.completed', 'turn.failed'] as const;
