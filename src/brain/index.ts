@@ -9,4 +9,6 @@ export {
   turnLimitsSchema,
   turnPhases,
 } from './contract.js';
+export { decideNext } from './decide.js';
+export { detectLoop, type LoopFinding, type ToolHistory } from './loop-detector.js';
 export { assertTransition, checkTurn, type TransitionProblem } from './transitions.js';

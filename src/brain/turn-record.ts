@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import { type EventPayload, eventPayloadSchemas, PyclawError, type StoredEvent } from '../core/index.js';
+import { type ToolCall, toolCallSchema } from '../llm/index.js';
+import type { PlannedCall, TurnPhase } from './contract.js';
+import { parsePayload } from './parse-payload.js';
+import { isTurnPhase } from './transitions.js';
+
+export type PolicyDecision = EventPayload<'policy.decided'>;
+export type ApprovalResolution = EventPayload<'approval.resolved'>;
+export type ToolRequest = EventPayload<'tool.requested'>;
+export type ToolResult = EventPayload<'tool.result'>;
+export type VerifyVerdict = EventPayload<'verify.verdict'>;
+
+/** `ask-in-doubt` marks its approval with `inDoubt: true`; loose payloads carry the extra field. */
+const approvalRequestedSchema = eventPayloadSchemas['approval.requested'].extend({
+  inDoubt: z.boolean().optional(),
+});
+/** The recorder writes the provider's tool calls, whose arguments are always an object. */
+const modelResponseSchema = eventPayloadSchemas['llm.responded'].extend({
+  toolCalls: z.array(toolCallSchema).optional(),
+});
+
+export interface PhaseRecord {
+  phase: TurnPhase;
+  skipped: boolean;
+  /** The plan step this phase belongs to: how many plan phases the turn had entered by then. */
+  planStep: number;
+  /** The verdicts recorded while this phase was the turn's current one. */
+  verdicts: VerifyVerdict[];
+}
+
+export interface ModelAnswer {
+  text: string;
+  toolCalls: ToolCall[];
+}
+
+interface ApprovalRequest {
+  approvalId: string;
+  callId: string;
+  inDoubt: boolean;
+  seq: number;
+}
+
+/** A turn's events, indexed for the questions the brain asks of them. */
+export interface TurnRecord {
+  startedAt: number;
+  input: string | undefined;
+  phases: PhaseRecord[];
+  /** The first successful model answer of each step: the one the LLM recorder reuses. */
+  answers: Map<string, ModelAnswer>;
+  /** Steps with any `llm.responded`, answer or error. */
+  respondedSteps: Set<string>;
+  /** By callId, in the order the calls were requested. */
+  requests: Map<string, ToolRequest>;
+  /** The latest decision for each callId. */
+  decisions: Map<string, PolicyDecision>;
+  approvals: ApprovalRequest[];
+  resolutions: Map<string, ApprovalResolution>;
+  /** The seq of each call's latest `tool.started`. */
+  lastStarted: Map<string, number>;
+  /** By callId, in the order the results were recorded. */
+  results: Map<string, ToolResult>;
+  /** How the turn ended, by its first `turn.completed` or `turn.failed`. */
+  ending: 'completed' | 'failed' | undefined;
+}
+
+export function readTurn(events: readonly StoredEvent[]): TurnRecord {
+  const start = events.find((event) => event.type === 'turn.started');
+  if (!start) {
+    throw new PyclawError('brain.no-turn-start', 'the turn has no turn.started event', {
+      hint: 'pass the events of one turn, from its turn.started on (EventLog.byTurn)',
+    });
+  }
+  const turn: TurnRecord = {
+    startedAt: start.ts,
+    input: parsePayload(start, eventPayloadSchemas['turn.started']).input,
+    phases: [],
+    answers: new Map(),
+    respondedSteps: new Set(),
+    requests: new Map(),
+    decisions: new Map(),
+    approvals: [],
+    resolutions: new Map(),
+    lastStarted: new Map(),
+    results: new Map(),
+    ending: undefined,
+  };
+  for (const event of events) record(turn, event);
+  return turn;
+}
+
+function record(turn: TurnRecord, event: StoredEvent): void {
+  if (event.type === 'turn.phase') {
+    turn.phases.push(phaseRecord(event, turn.phases.at(-1)));
+    return;
+  }
+  switch (event.type) {
+    case 'llm.responded':
+      recordModelResponse(turn, event);
+      return;
+    case 'tool.requested': {
+      const request = parsePayload(event, eventPayloadSchemas['tool.requested']);
+      turn.requests.set(request.callId, request);
+      return;
+    }
+    case 'policy.decided': {
+      const decision = parsePayload(event, eventPayloadSchemas['policy.decided']);
+      turn.decisions.set(decision.callId, decision);
+      return;
+    }
+    case 'approval.requested': {
+      const { approvalId, callId, inDoubt } = parsePayload(event, approvalRequestedSchema);
+      turn.approvals.push({ approvalId, callId, inDoubt: inDoubt === true, seq: event.seq });
+      return;
+    }
+    case 'approval.resolved': {
+      const resolution = parsePayload(event, eventPayloadSchemas['approval.resolved']);
+      turn.resolutions.set(resolution.approvalId, resolution);
+      return;
+    }
+    case 'tool.started':
+      turn.lastStarted.set(parsePayload(event, eventPayloadSchemas['tool.started']).callId, event.seq);
+      return;
+    case 'tool.result': {
+      const result = parsePayload(event, eventPayloadSchemas['tool.result']);
+      turn.results.set(result.callId, result);
+      return;
+    }
+    case 'verify.verdict':
+      turn.phases.at(-1)?.verdicts.push(parsePayload(event, eventPayloadSchemas['verify.verdict']));
+      return;
+    case 'turn.completed':
+      turn.ending ??= 'completed';
+      return;
+    case 'turn.failed':
+      turn.ending ??= 'failed';
+      return;
+  }
+}
+
+function phaseRecord(event: StoredEvent, previous: PhaseRecord | undefined): PhaseRecord {
+  const { phase, skipped } = parsePayload(event, eventPayloadSchemas['turn.phase']);
+  if (!isTurnPhase(phase)) {
+    throw new PyclawError('brain.bad-event', `event #${event.seq} enters unknown phase "${phase}"`);
+  }
+  const previousPlanStep = previous?.planStep ?? 0;
+  return {
+    phase,
+    skipped: skipped === true,
+    planStep: phase === 'plan' ? previousPlanStep + 1 : previousPlanStep,
+    verdicts: [],
+  };
+}
+
+function recordModelResponse(turn: TurnRecord, event: StoredEvent): void {
+  if (event.stepId === null) return;
+  turn.respondedSteps.add(event.stepId);
+  const response = parsePayload(event, modelResponseSchema);
+  if (response.error !== undefined || turn.answers.has(event.stepId)) return;
+  turn.answers.set(event.stepId, { text: response.text ?? '', toolCalls: response.toolCalls ?? [] });
+}
+
+export function planStepId(step: number): string {
+  return `plan-${step}`;
+}
+
+/** The calls the model asked for in a plan step; call i of step `plan-N` is `plan-N.i`. */
+export function plannedCalls(turn: TurnRecord, stepId: string): PlannedCall[] {
+  const answer = turn.answers.get(stepId);
+  return (answer?.toolCalls ?? []).map((call, index) => ({ callId: `${stepId}.${index}`, stepId, call }));
+}
+
+export interface ApprovalState {
+  approvalId: string;
+  resolution: ApprovalResolution | undefined;
+}
+
+/** Where one planned call stands. */
+export interface CallState {
+  planned: PlannedCall;
+  requested: boolean;
+  decision: PolicyDecision | undefined;
+  /** The approval policy asked for, when it decided `ask`. */
+  approval: ApprovalState | undefined;
+  started: boolean;
+  /** The in-doubt approval asked since the call last started. */
+  inDoubtApproval: ApprovalState | undefined;
+  result: ToolResult | undefined;
+}
+
+export function callState(turn: TurnRecord, planned: PlannedCall): CallState {
+  const { callId } = planned;
+  const lastStarted = turn.lastStarted.get(callId);
+  const approvalsOfCall = turn.approvals.filter((approval) => approval.callId === callId);
+  const approvalState = (request: ApprovalRequest | undefined): ApprovalState | undefined =>
+    request && { approvalId: request.approvalId, resolution: turn.resolutions.get(request.approvalId) };
+  return {
+    planned,
+    requested: turn.requests.has(callId),
+    decision: turn.decisions.get(callId),
+    approval: approvalState(approvalsOfCall.findLast((approval) => !approval.inDoubt)),
+    started: lastStarted !== undefined,
+    inDoubtApproval: approvalState(
+      approvalsOfCall.findLast(
+        (approval) => approval.inDoubt && lastStarted !== undefined && approval.seq > lastStarted,
+      ),
+    ),
+    result: turn.results.get(callId),
+  };
+}
