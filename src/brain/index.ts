@@ -9,6 +9,8 @@ export {
   turnLimitsSchema,
   turnPhases,
 } from './contract.js';
+export { turnConversation } from './conversation.js';
 export { decideNext } from './decide.js';
 export { detectLoop, type LoopFinding, type ToolHistory } from './loop-detector.js';
+export { renderTranscript } from './transcript.js';
 export { assertTransition, checkTurn, type TransitionProblem } from './transitions.js';
