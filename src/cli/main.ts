@@ -97,6 +97,25 @@ function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (options) => (await import('./commands/llm.js')).test(options));
 
+  const agents = program.command('agents').description('the agents defined in config.yaml');
+  agents
+    .command('list')
+    .description('list agents with their default model, tools and identity version')
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/agents.js')).list(options));
+  agents
+    .command('show <agent>')
+    .description("an agent's full definition and identity history")
+    .addOption(jsonOption())
+    .action(async (id, options) => (await import('./commands/agents.js')).show(id, options));
+  agents
+    .command('add <agent>')
+    .description('add an agent to config.yaml (comments kept)')
+    .option('--name <name>', 'display name')
+    .option('--role <role>', 'the identity\'s role, e.g. "a careful release engineer"')
+    .option('--model <provider/model>', 'default model, e.g. ollama/llama3.1')
+    .action(async (id, options) => (await import('./commands/agents.js')).add(id, options));
+
   return program;
 }
 

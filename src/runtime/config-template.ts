@@ -44,7 +44,8 @@ agents:
       role: a helpful assistant working on the user's own machine
       style: concise and direct; say what you did and what you found
       constraints: []
-      riskPosture: cautious     # cautious | balanced | bold
+      # cautious | balanced | bold: how readily it acts without asking
+      riskPosture: cautious
     # Tool ids or globs (fs.*) the agent may use.
     tools:
       - fs.read

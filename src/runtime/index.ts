@@ -1,3 +1,4 @@
+export { addAgent, type NewAgent } from './add-agent.js';
 export { type OpenAppOptions, openApp, type PyclawApp } from './app.js';
 export { type Config, configSchema, loadConfig, parseConfig } from './config.js';
 export { configTemplate } from './config-template.js';

@@ -31,7 +31,7 @@ describe('pyclaw command line', () => {
     expect(runCli(home, ['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
     const help = runCli(home, ['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['init', 'sessions', 'artifacts']) expect(help.stdout).toContain(command);
+    for (const command of ['init', 'sessions', 'artifacts', 'agents']) expect(help.stdout).toContain(command);
   });
 
   it('rejects unknown commands and bad flags with one line and a non-zero exit', () => {
