@@ -35,6 +35,7 @@ function buildProgram(): Command {
     .command('init')
     .description('create PYCLAW_HOME with a commented config.yaml and the database')
     .option('--force', 'overwrite an existing config.yaml')
+    .option('--provider <id>', 'use this detected provider for the default agent (ollama, openai, …)')
     .action(async (options) => (await import('./commands/init.js')).init(options));
 
   const sessions = program.command('sessions').description('inspect sessions and their event logs');

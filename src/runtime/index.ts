@@ -1,6 +1,13 @@
 export { addAgent, type NewAgent } from './add-agent.js';
 export { type OpenAppOptions, openApp, type PyclawApp } from './app.js';
+export { useDetectedProvider } from './choose-provider.js';
 export { type Config, configSchema, loadConfig, parseConfig } from './config.js';
 export { configTemplate } from './config-template.js';
 export { initHome } from './init-home.js';
+export {
+  type DetectProvidersOptions,
+  detectProviders,
+  type ProviderDetection,
+  type ProviderOption,
+} from './provider-detection.js';
 export { type LeaseOptions, SessionLease } from './session-lease.js';

@@ -8,7 +8,7 @@ export function initHome(
   options: { force: boolean },
 ): { paths: HomePaths; configWritten: boolean; schemaVersion: number } {
   const paths = resolveHome(env);
-  for (const dir of [paths.root, paths.artifacts, paths.skills, paths.logs]) {
+  for (const dir of [paths.root, paths.artifacts, paths.skills, paths.logs, paths.models]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
   chmodSync(paths.root, 0o700);
