@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { StoredEvent } from '../core/index.js';
 import type { ToolCall } from '../llm/index.js';
+import type { TurnLimits } from '../registry/index.js';
 
 /**
  * The turn, as the brain sees it. The brain never performs anything: `decideNext` reads a turn's events
@@ -20,18 +20,6 @@ export const turnPhases = [
   'respond',
 ] as const;
 export type TurnPhase = (typeof turnPhases)[number];
-
-/** Limits that end a turn; exceeding one fails it with a `limit.*` code. */
-export const turnLimitsSchema = z.strictObject({
-  /** Model calls (plan steps) per turn. */
-  maxSteps: z.number().int().positive().default(12),
-  maxToolCalls: z.number().int().positive().default(24),
-  /** Measured from `turn.started` to `DecideInput.now`, checked before each model call. */
-  maxWallTimeMs: z.number().int().positive().default(600_000),
-  /** The same tool with the same arguments this many times in a row, or the same error, stops the turn. */
-  maxRepeats: z.number().int().min(2).default(3),
-});
-export type TurnLimits = z.infer<typeof turnLimitsSchema>;
 
 /** What the brain needs to know about a tool to decide about an in-doubt call. */
 export interface ToolFacts {
@@ -98,6 +86,3 @@ export type NextStep =
   | { kind: 'fail'; code: string; error: string }
   /** The turn has ended (`turn.completed` or `turn.failed` is in the log). */
   | { kind: 'done'; outcome: 'completed' | 'failed' };
-
-/** Events that end a turn. */
-export const terminalEventTypes = ['turn.completed', 'turn.failed'] as const;

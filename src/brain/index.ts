@@ -3,10 +3,7 @@ export {
   type NextStep,
   type PlannedCall,
   type ToolFacts,
-  type TurnLimits,
   type TurnPhase,
-  terminalEventTypes,
-  turnLimitsSchema,
   turnPhases,
 } from './contract.js';
 export { turnConversation } from './conversation.js';

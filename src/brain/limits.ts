@@ -1,4 +1,5 @@
-import type { DecideInput, NextStep, TurnLimits } from './contract.js';
+import type { TurnLimits } from '../registry/index.js';
+import type { DecideInput, NextStep } from './contract.js';
 import { detectLoop } from './loop-detector.js';
 import type { TurnRecord } from './turn-record.js';
 

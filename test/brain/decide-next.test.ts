@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkTurn, decideNext, turnLimitsSchema } from '../../src/brain/index.js';
+import { checkTurn, decideNext } from '../../src/brain/index.js';
+import { turnLimitsSchema } from '../../src/registry/index.js';
 import { thrown } from './thrown.js';
 import { TurnDriver } from './turn-driver.js';
 import { TurnLog } from './turn-log.js';

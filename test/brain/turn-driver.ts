@@ -1,4 +1,5 @@
-import { type DecideInput, decideNext, type NextStep, turnLimitsSchema } from '../../src/brain/index.js';
+import { type DecideInput, decideNext, type NextStep } from '../../src/brain/index.js';
+import { turnLimitsSchema } from '../../src/registry/index.js';
 import { TurnLog } from './turn-log.js';
 
 export type ModelReply =
