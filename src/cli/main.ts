@@ -38,6 +38,20 @@ function buildProgram(): Command {
     .option('--provider <id>', 'use this detected provider for the default agent (ollama, openai, …)')
     .action(async (options) => (await import('./commands/init.js')).init(options));
 
+  program
+    .command('run <message>')
+    .description('run one agent turn and print the answer (streamed in a terminal)')
+    .option('--agent <id>', 'the agent for a new session', 'default')
+    .option('--session <id>', 'continue this session (its interrupted turns are resumed first)')
+    .addOption(jsonOption())
+    .action(async (message, options) => (await import('./commands/run.js')).run(message, options));
+  program
+    .command('resume')
+    .description('finish turns a crash or a pending approval left open')
+    .option('--session <id>', 'only this session')
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/run.js')).resume(options));
+
   const sessions = program.command('sessions').description('inspect sessions and their event logs');
   sessions
     .command('list')
@@ -65,6 +79,12 @@ function buildProgram(): Command {
     .description('check the hash chain of a session (or of all sessions) and name the first bad seq')
     .addOption(jsonOption())
     .action(async (id, options) => (await import('./commands/sessions.js')).verify(id, options));
+
+  sessions
+    .command('replay <session>')
+    .description('rebuild every turn from the log, without calling any model, and print the transcript')
+    .addOption(jsonOption())
+    .action(async (id, options) => (await import('./commands/sessions.js')).replay(id, options));
 
   const artifacts = program.command('artifacts').description('the content-addressed artifact store');
   artifacts

@@ -3,6 +3,7 @@ import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { PyclawError } from '../core/index.js';
 import { providersConfigSchema } from '../llm/index.js';
+import { policyConfigSchema } from '../policy/index.js';
 import { agentConfigSchema, agentIdSchema, agentModelRefs } from '../registry/index.js';
 import { durabilitySchema } from '../storage/index.js';
 
@@ -15,6 +16,7 @@ export const configSchema = z
       .prefault({}),
     providers: providersConfigSchema.default({}),
     agents: z.record(agentIdSchema, agentConfigSchema).default({}),
+    policy: policyConfigSchema.prefault({}),
   })
   .superRefine((config, context) => {
     for (const [agentId, agent] of Object.entries(config.agents)) {

@@ -10,4 +10,14 @@ export {
   type ProviderDetection,
   type ProviderOption,
 } from './provider-detection.js';
+export { replaySession, type SessionReplay } from './replay-session.js';
+export { type RunSessionOptions, type RunSessionResult, runInSession } from './run-session.js';
 export { type LeaseOptions, SessionLease } from './session-lease.js';
+export {
+  type ApprovalAnswer,
+  type ApprovalPrompt,
+  driveTurn,
+  startTurn,
+  type TurnEnvironment,
+  type TurnOutcome,
+} from './turn-runner.js';

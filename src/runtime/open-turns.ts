@@ -13,10 +13,10 @@ export function findOpenTurns(db: Db, sessionId?: string): OpenTurn[] {
   return db
     .prepare(
       `SELECT s.session_id AS sessionId, s.turn_id AS turnId FROM events s
-       WHERE ${turnBounds} AND s.type = 'turn.started' AND (?1 IS NULL OR s.session_id = ?1)
+       WHERE ${turnBounds} AND s.type = 'turn.started' AND (@session IS NULL OR s.session_id = @session)
          AND NOT EXISTS (SELECT 1 FROM events e WHERE ${turnBounds} AND e.type <> 'turn.started'
            AND e.session_id = s.session_id AND e.turn_id = s.turn_id)
        ORDER BY s.session_id, s.seq`,
     )
-    .all(sessionId ?? null) as OpenTurn[];
+    .all({ session: sessionId ?? null }) as OpenTurn[];
 }

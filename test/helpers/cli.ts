@@ -10,24 +10,36 @@ export interface CliResult {
   stderr: string;
 }
 
-function cliCommand(home: string, args: string[], env: NodeJS.ProcessEnv) {
+function cliCommand(home: string, args: string[], env: NodeJS.ProcessEnv, cwd: string | undefined) {
   if (!existsSync(builtCli)) throw new Error(`${builtCli} is missing: run \`npm run build\` first`);
   return {
     argv: [builtCli, ...args],
-    options: { env: { ...process.env, NO_COLOR: '1', ...env, PYCLAW_HOME: home }, timeout: 30_000 },
+    options: {
+      env: { ...process.env, NO_COLOR: '1', ...env, PYCLAW_HOME: home },
+      cwd,
+      timeout: 30_000,
+    },
   };
 }
 
-/** Runs the built `pyclaw` command as a child process, with PYCLAW_HOME pointing at `home`. */
-export function runCli(home: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const { argv, options } = cliCommand(home, args, env);
+/**
+ * Runs the built `pyclaw` command as a child process, with PYCLAW_HOME pointing at `home`, in `cwd`
+ * (an agent's default workspace) when given.
+ */
+export function runCli(home: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): CliResult {
+  const { argv, options } = cliCommand(home, args, env, cwd);
   const result = spawnSync(process.execPath, argv, { ...options, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** `runCli` without blocking this process, for commands that talk to a server the test runs. */
-export function runCliAsync(home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const { argv, options } = cliCommand(home, args, env);
+export function runCliAsync(
+  home: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+): Promise<CliResult> {
+  const { argv, options } = cliCommand(home, args, env, cwd);
   const child = spawn(process.execPath, argv, options);
   let stdout = '';
   let stderr = '';

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import type { StoredEvent } from '../../core/index.js';
 import { PyclawError } from '../../core/index.js';
-import type { PyclawApp } from '../../runtime/index.js';
+import { type PyclawApp, replaySession } from '../../runtime/index.js';
 import { formatTime, printJson, printTable } from '../output.js';
 import { type JsonOption, withApp } from '../with-app.js';
 
@@ -97,5 +97,20 @@ export function verify(id: string | undefined, options: JsonOption): Promise<voi
         );
     }
     if (reports.length === 0) process.stdout.write(`${pc.dim('no sessions to verify')}\n`);
+  });
+}
+
+/**
+ * `pyclaw sessions replay <id>`: rebuilds every turn from the log alone, checking each one's phase
+ * transitions and that the brain, given the turn's events, finds nothing left to do; then prints the
+ * transcript. No model or tool is called.
+ */
+export function replay(id: string, options: JsonOption): Promise<void> {
+  return withApp((app) => {
+    const { transcript, problems } = replaySession(app, requireSession(app, id).id);
+    if (problems.length > 0) process.exitCode = 1;
+    if (options.json) return printJson({ sessionId: id, transcript, problems });
+    process.stdout.write(transcript);
+    for (const problem of problems) process.stderr.write(`pyclaw: ${problem}\n`);
   });
 }

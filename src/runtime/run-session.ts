@@ -1,0 +1,81 @@
+import { PyclawError, systemClock } from '../core/index.js';
+import { ModelRouter } from '../llm/index.js';
+import type { AgentDefinition } from '../registry/index.js';
+import { builtinTools, ToolHost } from '../tools/index.js';
+import type { PyclawApp } from './app.js';
+import { findOpenTurns } from './open-turns.js';
+import { SessionLease } from './session-lease.js';
+import { driveTurn, startTurn, type TurnEnvironment, type TurnOutcome } from './turn-runner.js';
+
+export interface RunSessionOptions {
+  /** The agent for a new session (default `default`); an existing session keeps its own. */
+  agentId?: string;
+  /** An existing session; a new one is created without it. */
+  sessionId?: string;
+  /** The user's message; without it, only interrupted turns are resumed. */
+  message?: string;
+  /** Where the agent's file tools may work; defaults to the current directory. */
+  workspaceRoots?: string[];
+  hooks?: Pick<TurnEnvironment, 'onDelta' | 'onEvent' | 'askApproval' | 'signal'>;
+}
+
+export interface RunSessionResult {
+  sessionId: string;
+  /** Turns that had been interrupted (or were waiting) and were driven on first. */
+  resumed: TurnOutcome[];
+  /** The outcome of the new message's turn, when a message was given. */
+  outcome?: TurnOutcome;
+}
+
+/**
+ * Runs one message in a session under the session's lease: first any turn of the session that never
+ * ended is resumed from its log, then the new turn runs. A session waiting for an approval does not
+ * start a new turn until that approval is answered.
+ */
+export async function runInSession(app: PyclawApp, options: RunSessionOptions): Promise<RunSessionResult> {
+  const session = options.sessionId
+    ? app.log.getSession(options.sessionId)
+    : app.log.createSession({ agentId: options.agentId ?? 'default', title: options.message?.slice(0, 80) });
+  if (!session) {
+    throw new PyclawError('runtime.no-session', `no session ${options.sessionId}`, {
+      hint: 'see `pyclaw sessions list`, or leave out --session to start a new one',
+    });
+  }
+  const lease = SessionLease.acquire(app.db, session.id);
+  try {
+    const env = turnEnvironment(app, session.agentId ?? options.agentId ?? 'default', options);
+    const resumed: TurnOutcome[] = [];
+    for (const open of findOpenTurns(app.db, session.id)) {
+      const outcome = await driveTurn(env, session.id, open.turnId);
+      resumed.push(outcome);
+      if (outcome.status === 'waiting') return { sessionId: session.id, resumed };
+    }
+    if (options.message === undefined) return { sessionId: session.id, resumed };
+    const turnId = startTurn(env, session.id, options.message);
+    return { sessionId: session.id, resumed, outcome: await driveTurn(env, session.id, turnId) };
+  } finally {
+    lease.release();
+  }
+}
+
+function turnEnvironment(app: PyclawApp, agentId: string, options: RunSessionOptions): TurnEnvironment {
+  const agent = app.registry().get(agentId);
+  return {
+    log: app.log,
+    artifacts: app.artifacts,
+    agent,
+    router: new ModelRouter({ providers: app.providers(), models: requireModels(agent), sink: app.log }),
+    tools: new ToolHost(builtinTools(), { artifacts: app.artifacts }),
+    policy: app.config.policy,
+    workspaceRoots: options.workspaceRoots ?? [process.cwd()],
+    clock: systemClock,
+    ...options.hooks,
+  };
+}
+
+function requireModels(agent: AgentDefinition) {
+  if (agent.models) return agent.models;
+  throw new PyclawError('runtime.no-model', `agent "${agent.id}" has no model configured`, {
+    hint: 'run `pyclaw init` to pick a detected provider, or set agents.<id>.models.default in config.yaml',
+  });
+}

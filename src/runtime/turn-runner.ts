@@ -1,0 +1,357 @@
+import type { ArtifactStore } from '../artifact/index.js';
+import { decideNext, type NextStep, type PlannedCall, turnConversation } from '../brain/index.js';
+import { type Clock, type NewEvent, newId, type StoredEvent } from '../core/index.js';
+import { type ChatMessage, LlmError, type LlmStep, type ModelRouter } from '../llm/index.js';
+import { decideToolCall, type PolicyConfig } from '../policy/index.js';
+import type { AgentDefinition } from '../registry/index.js';
+import type { EventLog } from '../session/index.js';
+import type { ToolHost } from '../tools/index.js';
+import { sessionHistory } from './session-history.js';
+import {
+  judgeRequest,
+  parseLessons,
+  parseVerdict,
+  reflectionRequest,
+  turnInput,
+} from './verify-and-reflect.js';
+
+/** An event of this turn before the runner places it (actor and turn id). */
+type TurnEvent = NewEvent extends infer E
+  ? E extends NewEvent
+    ? Omit<E, 'actor' | 'turnId'>
+    : never
+  : never;
+
+export type ApprovalAnswer = 'approve' | 'deny';
+
+export interface ApprovalPrompt {
+  approvalId: string;
+  callId: string;
+  tool: string;
+  summary: string;
+  inDoubt: boolean;
+}
+
+/** What one turn runs with: the agent, its models and tools, and where it records. */
+export interface TurnEnvironment {
+  log: EventLog;
+  artifacts: ArtifactStore;
+  agent: AgentDefinition;
+  router: ModelRouter;
+  tools: ToolHost;
+  policy: PolicyConfig;
+  workspaceRoots: string[];
+  clock: Clock;
+  /** Text of the answer as the model streams it. */
+  onDelta?: (text: string) => void;
+  /** Each event as the turn appends it. */
+  onEvent?: (event: StoredEvent) => void;
+  /** An interactive channel answers approvals here; without it, or when it returns undefined, the turn waits. */
+  askApproval?: (prompt: ApprovalPrompt) => Promise<ApprovalAnswer | undefined>;
+  signal?: AbortSignal;
+}
+
+export type TurnOutcome =
+  | { status: 'completed'; turnId: string; answer: string }
+  | { status: 'failed'; turnId: string; code: string; error: string }
+  | { status: 'waiting'; turnId: string; approval: ApprovalPrompt };
+
+/** Appends the user's message and `turn.started`, atomically; returns the new turn's id. */
+export function startTurn(env: TurnEnvironment, sessionId: string, input: string): string {
+  const turnId = newId();
+  const actor = 'user';
+  const events = env.log.appendBatch(sessionId, [
+    { type: 'user.message', actor, turnId, payload: { text: input, channel: 'cli' } },
+    { type: 'turn.started', actor: 'runtime', turnId, payload: { agentId: env.agent.id, input } },
+  ]);
+  for (const event of events) env.onEvent?.(event);
+  return turnId;
+}
+
+/**
+ * Drives a turn from wherever its log stands until it completes, fails, or waits for an approval.
+ * Each step is decided by the brain from the turn's events alone, then performed here and recorded,
+ * so calling this again after a crash continues the same turn without repeating recorded work.
+ */
+export async function driveTurn(
+  env: TurnEnvironment,
+  sessionId: string,
+  turnId: string,
+): Promise<TurnOutcome> {
+  const turn = new TurnSteps(env, sessionId, turnId);
+  for (;;) {
+    const events = env.log.byTurn(sessionId, turnId);
+    const step = decideNext({
+      events,
+      limits: env.agent.limits,
+      now: env.clock.now(),
+      tool: (name) => env.tools.facts(name),
+      verify: env.agent.verify,
+      reflect: env.agent.reflect,
+    });
+    const outcome = await turn.perform(step, events);
+    if (outcome) return outcome;
+  }
+}
+
+class TurnSteps {
+  constructor(
+    private readonly env: TurnEnvironment,
+    private readonly sessionId: string,
+    private readonly turnId: string,
+  ) {}
+
+  async perform(step: NextStep, events: readonly StoredEvent[]): Promise<TurnOutcome | undefined> {
+    switch (step.kind) {
+      case 'enter-phase':
+        this.append('runtime', {
+          type: 'turn.phase',
+          payload: {
+            phase: step.phase,
+            from: step.from ?? undefined,
+            skipped: step.skipped,
+            reason: step.reason,
+          },
+        });
+        return undefined;
+      case 'call-model':
+        return this.callModel(step.stepId, events);
+      case 'request-tool':
+        this.append('agent', {
+          type: 'tool.requested',
+          stepId: step.planned.stepId,
+          payload: {
+            callId: step.planned.callId,
+            tool: step.planned.call.name,
+            input: step.planned.call.arguments,
+          },
+        });
+        return undefined;
+      case 'gate-tool':
+        this.gate(step.planned);
+        return undefined;
+      case 'await-approval':
+        return this.awaitApproval(step.approvalId, events);
+      case 'run-tool':
+        await this.runTool(step.planned);
+        return undefined;
+      case 'refuse-tool':
+        this.append('runtime', {
+          type: 'tool.result',
+          stepId: step.planned.stepId,
+          payload: { callId: step.planned.callId, isError: true, preview: step.reason },
+        });
+        return undefined;
+      case 'ask-in-doubt':
+        this.askInDoubt(step.planned);
+        return undefined;
+      case 'respond':
+        for (const event of this.env.log.appendBatch(this.sessionId, [
+          {
+            type: 'assistant.message',
+            actor: this.actor,
+            turnId: this.turnId,
+            payload: { text: step.answer },
+          },
+          { type: 'turn.completed', actor: 'runtime', turnId: this.turnId, payload: { answer: step.answer } },
+        ])) {
+          this.env.onEvent?.(event);
+        }
+        return undefined;
+      case 'fail':
+        this.append('runtime', { type: 'turn.failed', payload: { error: step.error, code: step.code } });
+        return undefined;
+      case 'verify':
+        return this.verify(step.stepId, step.answer, events);
+      case 'reflect':
+        return this.reflect(step.stepId, step.answer, events);
+      case 'done':
+        return this.outcome(events, step.outcome);
+      default:
+        return this.unsupported(step);
+    }
+  }
+
+  private get actor(): string {
+    return `agent:${this.env.agent.id}`;
+  }
+
+  private append(actor: string, ...events: TurnEvent[]): void {
+    const placed = events.map((event) => ({ ...event, actor, turnId: this.turnId }) as NewEvent);
+    for (const stored of this.env.log.appendBatch(this.sessionId, placed)) this.env.onEvent?.(stored);
+  }
+
+  private step(stepId: string): LlmStep {
+    return { sessionId: this.sessionId, turnId: this.turnId, stepId, actor: this.actor };
+  }
+
+  private fail(error: LlmError): void {
+    this.append('runtime', { type: 'turn.failed', payload: { error: error.message, code: error.code } });
+  }
+
+  private async callModel(stepId: string, events: readonly StoredEvent[]): Promise<undefined> {
+    const messages: ChatMessage[] = [
+      { role: 'system', content: this.env.agent.systemPrompt },
+      ...sessionHistory(this.env.log, this.sessionId, this.turnId),
+      ...turnConversation(events),
+    ];
+    try {
+      await this.env.router.complete(
+        'default',
+        { messages, tools: this.env.tools.specs(this.env.agent.tools) },
+        {
+          step: this.step(stepId),
+          onDelta: this.env.onDelta,
+          signal: this.env.signal,
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof LlmError)) throw error;
+      this.fail(error);
+    }
+    return undefined;
+  }
+
+  /** A judge (the agent's strong tier) rules on the answer; a failed verdict sends the turn back to plan. */
+  private async verify(stepId: string, answer: string, events: readonly StoredEvent[]): Promise<undefined> {
+    try {
+      const judged = await this.env.router.complete('strong', judgeRequest(turnInput(events), answer), {
+        step: this.step(stepId),
+        signal: this.env.signal,
+      });
+      const { verdict, reason } = parseVerdict(judged);
+      this.append('runtime', {
+        type: 'verify.verdict',
+        stepId,
+        payload: { verdict, judge: `${judged.provider}/${judged.model}`, reason },
+      });
+    } catch (error) {
+      if (!(error instanceof LlmError)) throw error;
+      this.fail(error);
+    }
+    return undefined;
+  }
+
+  /**
+   * The fast tier proposes what is worth remembering, as `memory.candidate` events. Best effort: a failed
+   * call is already in the log (as the step's `llm.responded` error) and the turn answers anyway.
+   */
+  private async reflect(stepId: string, answer: string, events: readonly StoredEvent[]): Promise<undefined> {
+    try {
+      const reflected = await this.env.router.complete('fast', reflectionRequest(turnInput(events), answer), {
+        step: this.step(stepId),
+        signal: this.env.signal,
+      });
+      const lessons = parseLessons(reflected).map(
+        ({ kind, text }): TurnEvent => ({
+          type: 'memory.candidate',
+          stepId,
+          payload: { candidateId: newId(), kind, text },
+        }),
+      );
+      if (lessons.length > 0) this.append(this.actor, ...lessons);
+    } catch (error) {
+      if (!(error instanceof LlmError)) throw error;
+    }
+    return undefined;
+  }
+
+  private gate(planned: PlannedCall): void {
+    const facts = this.env.tools.facts(planned.call.name);
+    const verdict = decideToolCall(planned.call.name, facts?.readOnly ?? false, this.env.policy);
+    const callId = planned.callId;
+    this.append('runtime', {
+      type: 'policy.decided',
+      stepId: planned.stepId,
+      payload: { callId, ...verdict },
+    });
+    if (verdict.decision !== 'ask') return;
+    this.append('runtime', {
+      type: 'approval.requested',
+      stepId: planned.stepId,
+      payload: { approvalId: newId(), callId, tool: planned.call.name, summary: summarize(planned) },
+    });
+  }
+
+  private askInDoubt(planned: PlannedCall): void {
+    this.append('runtime', {
+      type: 'approval.requested',
+      stepId: planned.stepId,
+      payload: {
+        approvalId: newId(),
+        callId: planned.callId,
+        tool: planned.call.name,
+        summary: `${summarize(planned)} started before an interruption and may or may not have run; run it again?`,
+        inDoubt: true,
+      },
+    });
+  }
+
+  private async awaitApproval(
+    approvalId: string,
+    events: readonly StoredEvent[],
+  ): Promise<TurnOutcome | undefined> {
+    const requested = events.find(
+      (event) =>
+        event.type === 'approval.requested' &&
+        (event.payload as { approvalId: string }).approvalId === approvalId,
+    );
+    const payload = requested?.payload as {
+      callId: string;
+      tool: string;
+      summary: string;
+      inDoubt?: boolean;
+    };
+    const prompt: ApprovalPrompt = {
+      approvalId,
+      callId: payload.callId,
+      tool: payload.tool,
+      summary: payload.summary,
+      inDoubt: payload.inDoubt === true,
+    };
+    const answer = await this.env.askApproval?.(prompt);
+    if (!answer) return { status: 'waiting', turnId: this.turnId, approval: prompt };
+    this.append('user', {
+      type: 'approval.resolved',
+      payload: { approvalId, decision: answer, scope: 'once', by: 'user' },
+    });
+    return undefined;
+  }
+
+  private async runTool(planned: PlannedCall): Promise<void> {
+    const { callId, stepId, call } = planned;
+    this.append('runtime', { type: 'tool.started', stepId, payload: { callId } });
+    const result = await this.env.tools.run(
+      { tool: call.name, input: call.arguments },
+      {
+        sessionId: this.sessionId,
+        turnId: this.turnId,
+        callId,
+        workspaceRoots: this.env.workspaceRoots,
+        artifacts: this.env.artifacts,
+      },
+      this.env.signal ?? new AbortController().signal,
+    );
+    this.append('tool', {
+      type: 'tool.result',
+      stepId,
+      payload: { callId, isError: result.isError, preview: result.preview, artifacts: result.artifacts },
+    });
+  }
+
+  private outcome(events: readonly StoredEvent[], outcome: 'completed' | 'failed'): TurnOutcome {
+    const last = events.at(-1)?.payload as { answer?: string; error?: string; code?: string };
+    return outcome === 'completed'
+      ? { status: 'completed', turnId: this.turnId, answer: last.answer ?? '' }
+      : { status: 'failed', turnId: this.turnId, code: last.code ?? 'turn.failed', error: last.error ?? '' };
+  }
+
+  private unsupported(step: never): never {
+    throw new Error(`the runtime cannot perform step ${JSON.stringify(step)}`);
+  }
+}
+
+function summarize(planned: PlannedCall): string {
+  const input = JSON.stringify(planned.call.arguments);
+  return `${planned.call.name} ${input.length > 200 ? `${input.slice(0, 200)}…` : input}`;
+}
