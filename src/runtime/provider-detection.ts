@@ -125,10 +125,11 @@ async function ollama(options: DetectProvidersOptions): Promise<Detected> {
 }
 
 /** OLLAMA_HOST as Ollama reads it: `host`, `host:port` or a URL; without a scheme the port is 11434. */
-function ollamaUrlFromEnv(host: string | undefined): string {
-  if (!host?.trim()) return 'http://127.0.0.1:11434';
-  const hasScheme = /^[a-z]+:\/\//i.test(host.trim());
-  const url = new URL(hasScheme ? host.trim() : `http://${host.trim()}`);
+function ollamaUrlFromEnv(variable: string | undefined): string {
+  const host = variable?.trim();
+  if (!host) return 'http://127.0.0.1:11434';
+  const hasScheme = /^[a-z]+:\/\//i.test(host);
+  const url = new URL(hasScheme ? host : `http://${host}`);
   if (!hasScheme && !url.port) url.port = '11434';
   // a server bound to every interface is reached on loopback
   if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
