@@ -52,6 +52,20 @@ function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (options) => (await import('./commands/run.js')).resume(options));
 
+  const approvals = program.command('approvals').description('tool calls waiting for your decision');
+  approvals
+    .command('list')
+    .description('approvals that open turns are waiting for')
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/approvals.js')).list(options));
+  for (const decision of ['approve', 'deny'] as const) {
+    approvals
+      .command(`${decision} <approval>`)
+      .description(`${decision} once (id or unique prefix), then let the turn go on`)
+      .addOption(jsonOption())
+      .action(async (id, options) => (await import('./commands/approvals.js')).answer(decision)(id, options));
+  }
+
   const sessions = program.command('sessions').description('inspect sessions and their event logs');
   sessions
     .command('list')

@@ -1,9 +1,11 @@
 export { addAgent, type NewAgent } from './add-agent.js';
 export { type OpenAppOptions, openApp, type PyclawApp } from './app.js';
+export { findPendingApproval, type PendingApproval, pendingApprovals } from './approvals.js';
 export { useDetectedProvider } from './choose-provider.js';
 export { type Config, configSchema, loadConfig, parseConfig } from './config.js';
 export { configTemplate } from './config-template.js';
 export { initHome } from './init-home.js';
+export { findOpenTurns, type OpenTurn, sessionsWithOpenTurns } from './open-turns.js';
 export {
   type DetectProvidersOptions,
   detectProviders,

@@ -20,3 +20,8 @@ export function findOpenTurns(db: Db, sessionId?: string): OpenTurn[] {
     )
     .all({ session: sessionId ?? null }) as OpenTurn[];
 }
+
+/** Sessions with at least one open turn, each once. */
+export function sessionsWithOpenTurns(app: { db: Db }): string[] {
+  return [...new Set(findOpenTurns(app.db).map((turn) => turn.sessionId))];
+}

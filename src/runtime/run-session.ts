@@ -3,9 +3,16 @@ import { ModelRouter } from '../llm/index.js';
 import type { AgentDefinition } from '../registry/index.js';
 import { builtinTools, ToolHost } from '../tools/index.js';
 import type { PyclawApp } from './app.js';
+import { pendingApprovals } from './approvals.js';
 import { findOpenTurns } from './open-turns.js';
 import { SessionLease } from './session-lease.js';
-import { driveTurn, startTurn, type TurnEnvironment, type TurnOutcome } from './turn-runner.js';
+import {
+  type ApprovalAnswer,
+  driveTurn,
+  startTurn,
+  type TurnEnvironment,
+  type TurnOutcome,
+} from './turn-runner.js';
 
 export interface RunSessionOptions {
   /** The agent for a new session (default `default`); an existing session keeps its own. */
@@ -14,9 +21,11 @@ export interface RunSessionOptions {
   sessionId?: string;
   /** The user's message; without it, only interrupted turns are resumed. */
   message?: string;
+  /** An answer to one of the session's pending approvals, recorded (under the lease) before resuming. */
+  answer?: { approvalId: string; decision: ApprovalAnswer; by: string };
   /** Where the agent's file tools may work; defaults to the current directory. */
   workspaceRoots?: string[];
-  hooks?: Pick<TurnEnvironment, 'onDelta' | 'onEvent' | 'askApproval' | 'signal'>;
+  hooks?: Pick<TurnEnvironment, 'onDelta' | 'askApproval' | 'signal'>;
 }
 
 export interface RunSessionResult {
@@ -43,6 +52,7 @@ export async function runInSession(app: PyclawApp, options: RunSessionOptions): 
   }
   const lease = SessionLease.acquire(app.db, session.id);
   try {
+    if (options.answer) recordAnswer(app, session.id, options.answer);
     const env = turnEnvironment(app, session.agentId ?? options.agentId ?? 'default', options);
     const resumed: TurnOutcome[] = [];
     for (const open of findOpenTurns(app.db, session.id)) {
@@ -56,6 +66,28 @@ export async function runInSession(app: PyclawApp, options: RunSessionOptions): 
   } finally {
     lease.release();
   }
+}
+
+function recordAnswer(
+  app: PyclawApp,
+  sessionId: string,
+  answer: NonNullable<RunSessionOptions['answer']>,
+): void {
+  const pending = pendingApprovals(app.db, app.log, sessionId).find(
+    (p) => p.approvalId === answer.approvalId,
+  );
+  if (!pending) {
+    throw new PyclawError(
+      'runtime.no-approval',
+      `no pending approval ${answer.approvalId} in session ${sessionId}`,
+    );
+  }
+  app.log.append(sessionId, {
+    type: 'approval.resolved',
+    actor: answer.by,
+    turnId: pending.turnId,
+    payload: { approvalId: answer.approvalId, decision: answer.decision, scope: 'once', by: answer.by },
+  });
 }
 
 function turnEnvironment(app: PyclawApp, agentId: string, options: RunSessionOptions): TurnEnvironment {

@@ -44,8 +44,6 @@ export interface TurnEnvironment {
   clock: Clock;
   /** Text of the answer as the model streams it. */
   onDelta?: (text: string) => void;
-  /** Each event as the turn appends it. */
-  onEvent?: (event: StoredEvent) => void;
   /** An interactive channel answers approvals here; without it, or when it returns undefined, the turn waits. */
   askApproval?: (prompt: ApprovalPrompt) => Promise<ApprovalAnswer | undefined>;
   signal?: AbortSignal;
@@ -60,11 +58,10 @@ export type TurnOutcome =
 export function startTurn(env: TurnEnvironment, sessionId: string, input: string): string {
   const turnId = newId();
   const actor = 'user';
-  const events = env.log.appendBatch(sessionId, [
+  env.log.appendBatch(sessionId, [
     { type: 'user.message', actor, turnId, payload: { text: input, channel: 'cli' } },
     { type: 'turn.started', actor: 'runtime', turnId, payload: { agentId: env.agent.id, input } },
   ]);
-  for (const event of events) env.onEvent?.(event);
   return turnId;
 }
 
@@ -146,7 +143,7 @@ class TurnSteps {
         this.askInDoubt(step.planned);
         return undefined;
       case 'respond':
-        for (const event of this.env.log.appendBatch(this.sessionId, [
+        this.env.log.appendBatch(this.sessionId, [
           {
             type: 'assistant.message',
             actor: this.actor,
@@ -154,9 +151,7 @@ class TurnSteps {
             payload: { text: step.answer },
           },
           { type: 'turn.completed', actor: 'runtime', turnId: this.turnId, payload: { answer: step.answer } },
-        ])) {
-          this.env.onEvent?.(event);
-        }
+        ]);
         return undefined;
       case 'fail':
         this.append('runtime', { type: 'turn.failed', payload: { error: step.error, code: step.code } });
@@ -178,7 +173,7 @@ class TurnSteps {
 
   private append(actor: string, ...events: TurnEvent[]): void {
     const placed = events.map((event) => ({ ...event, actor, turnId: this.turnId }) as NewEvent);
-    for (const stored of this.env.log.appendBatch(this.sessionId, placed)) this.env.onEvent?.(stored);
+    this.env.log.appendBatch(this.sessionId, placed);
   }
 
   private step(stepId: string): LlmStep {

@@ -3,10 +3,13 @@ import pc from 'picocolors';
 import {
   type ApprovalAnswer,
   type ApprovalPrompt,
+  type PyclawApp,
+  type RunSessionOptions,
   type RunSessionResult,
   runInSession,
-  type TurnOutcome,
+  sessionsWithOpenTurns,
 } from '../../runtime/index.js';
+import { crashPointFromEnv } from '../crash-point.js';
 import { printJson } from '../output.js';
 import { type JsonOption, withApp } from '../with-app.js';
 
@@ -15,24 +18,50 @@ export interface RunOptions extends JsonOption {
   session?: string;
 }
 
+type SessionRun = Omit<RunSessionOptions, 'hooks'>;
+
 /** `pyclaw run "<message>"`: one turn, the answer streamed when stdout is a terminal. */
 export function run(message: string, options: RunOptions): Promise<void> {
-  return runAndReport({ ...options, message });
+  return withApp((app) =>
+    driveAndReport(app, [{ agentId: options.agent, sessionId: options.session, message }], options, single),
+  );
 }
 
-/** `pyclaw resume [--session S]`: drives turns that a crash or an approval left unfinished. */
+/** `pyclaw resume [--session S]`: drives the turns that a crash or an approval left unfinished. */
 export function resume(options: JsonOption & { session?: string }): Promise<void> {
-  return runAndReport({ ...options, message: undefined });
+  return withApp((app) => {
+    const sessionIds = options.session ? [options.session] : sessionsWithOpenTurns(app);
+    return driveAndReport(
+      app,
+      sessionIds.map((sessionId) => ({ sessionId })),
+      options,
+      (results) => ({ sessions: results }),
+    );
+  });
 }
 
-function runAndReport(options: RunOptions & { message: string | undefined }): Promise<void> {
-  return withApp(async (app) => {
-    const streaming = !options.json && process.stdout.isTTY === true;
+function single(results: RunSessionResult[]): unknown {
+  return results[0];
+}
+
+/**
+ * Runs (or resumes) each session's turns in turn and prints their outcomes; exit 1 unless all
+ * completed. `toJson` shapes the --json output.
+ */
+export async function driveAndReport(
+  app: PyclawApp,
+  runs: SessionRun[],
+  options: JsonOption,
+  toJson: (results: RunSessionResult[]) => unknown = single,
+): Promise<void> {
+  const streaming = !options.json && process.stdout.isTTY === true;
+  const crashPoint = crashPointFromEnv();
+  if (crashPoint) app.log.subscribe('*', crashPoint);
+  const results: RunSessionResult[] = [];
+  for (const sessionRun of runs) {
     let streamed = false;
     const result = await runInSession(app, {
-      agentId: options.agent,
-      sessionId: options.session,
-      message: options.message,
+      ...sessionRun,
       hooks: {
         onDelta: streaming
           ? (text) => {
@@ -43,15 +72,20 @@ function runAndReport(options: RunOptions & { message: string | undefined }): Pr
         askApproval: process.stdin.isTTY && !options.json ? askOnTerminal : undefined,
       },
     });
-    const outcomes = [...result.resumed, ...(result.outcome ? [result.outcome] : [])];
-    if (outcomes.some((outcome) => outcome.status !== 'completed')) process.exitCode = 1;
-    if (options.json) return printJson(result);
-    report(result, outcomes, streamed);
-  });
+    results.push(result);
+    if (!options.json) report(result, streamed);
+  }
+  const outcomes = results.flatMap((result) => [
+    ...result.resumed,
+    ...(result.outcome ? [result.outcome] : []),
+  ]);
+  if (outcomes.some((outcome) => outcome.status !== 'completed')) process.exitCode = 1;
+  if (options.json) printJson(toJson(results));
+  else if (outcomes.length === 0) process.stderr.write(pc.dim('nothing to resume\n'));
 }
 
-function report(result: RunSessionResult, outcomes: TurnOutcome[], streamed: boolean): void {
-  for (const outcome of outcomes) {
+function report(result: RunSessionResult, streamed: boolean): void {
+  for (const outcome of [...result.resumed, ...(result.outcome ? [result.outcome] : [])]) {
     if (outcome.status === 'completed') {
       if (!streamed) process.stdout.write(outcome.answer);
       process.stdout.write('\n');
@@ -59,11 +93,10 @@ function report(result: RunSessionResult, outcomes: TurnOutcome[], streamed: boo
       process.stderr.write(`pyclaw: turn ${outcome.turnId} failed: ${outcome.error} (${outcome.code})\n`);
     } else {
       process.stderr.write(
-        `pyclaw: waiting for approval of ${outcome.approval.summary}; answer it with \`pyclaw chat --session ${result.sessionId}\` and /approve\n`,
+        `pyclaw: waiting for approval ${outcome.approval.approvalId}: ${outcome.approval.summary}; answer with \`pyclaw approvals approve|deny ${outcome.approval.approvalId}\`\n`,
       );
     }
   }
-  if (outcomes.length === 0) process.stderr.write(pc.dim('nothing to resume\n'));
   process.stderr.write(pc.dim(`session ${result.sessionId}\n`));
 }
 

@@ -1,0 +1,121 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderTranscript } from '../../src/brain/index.js';
+import type { StoredEvent } from '../../src/core/index.js';
+import { EventLog } from '../../src/session/index.js';
+import { openDatabase } from '../../src/storage/index.js';
+import type { Emulator } from '../emulators/http-emulator.js';
+import { completion, startOpenAiEmulator } from '../emulators/openai.js';
+import { runCli, runCliAsync } from '../helpers/cli.js';
+import { useTempDirs } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDirs();
+let emulator: Emulator;
+beforeEach(async () => {
+  emulator = await startOpenAiEmulator();
+});
+afterEach(() => emulator.close());
+
+const question = 'Copy my note into done.txt';
+const answer = 'Copied "buy milk" into done.txt.';
+
+function agentHome(): { home: string; workspace: string } {
+  const home = tempDir();
+  const workspace = tempDir();
+  expect(runCli(home, ['init']).code).toBe(0);
+  writeFileSync(
+    join(home, 'config.yaml'),
+    `providers:
+  emu: { kind: openai, baseURL: "${emulator.url}/v1", maxAttempts: 1, timeoutMs: 5000 }
+agents:
+  default:
+    models:
+      default: { provider: emu, model: gpt-test }
+    tools: [fs.read, fs.write]
+policy:
+  rules:
+    - { tool: fs.write, decision: allow }
+`,
+  );
+  writeFileSync(join(workspace, 'note.txt'), 'buy milk\n');
+  return { home, workspace };
+}
+
+/** Read (idempotent), then write (not idempotent), then answer. */
+function scriptTurn(): void {
+  emulator.reply(
+    completion({ toolCalls: [{ id: 'call_r', name: 'fs_read', arguments: '{"path":"note.txt"}' }] }),
+    completion({
+      toolCalls: [{ id: 'call_w', name: 'fs_write', arguments: '{"path":"done.txt","content":"buy milk\\n"}' }],
+    }),
+    completion({ text: answer }),
+  );
+}
+
+function readLog(home: string): { sessionId: string; events: StoredEvent[]; verified: boolean } {
+  const db = openDatabase(join(home, 'pyclaw.db'));
+  try {
+    const log = new EventLog(db);
+    const [session] = log.listSessions();
+    if (!session) throw new Error('no session was created');
+    return { sessionId: session.id, events: log.read(session.id), verified: log.verify(session.id).ok };
+  } finally {
+    db.close();
+  }
+}
+
+// Every distinct point of the turn: after each event type, and after each of the two tool calls'
+// start and result (the second tool, fs.write, is the one that must never run twice).
+const crashPoints = [
+  'user.message',
+  'turn.phase',
+  'llm.requested',
+  'llm.responded',
+  'tool.requested',
+  'policy.decided',
+  'tool.started',
+  'tool.result',
+  'tool.requested#2',
+  'tool.started#2',
+  'tool.result#2',
+  'llm.requested#3',
+  'llm.responded#3',
+  'assistant.message',
+];
+
+describe('a turn killed with SIGKILL at each point', () => {
+  it.each(crashPoints)('after %s resumes to the same answer without repeating recorded work', async (point) => {
+    const { home, workspace } = agentHome();
+    scriptTurn();
+
+    const killed = await runCliAsync(home, ['run', question], { PYCLAW_TEST_CRASH_AFTER: point }, workspace);
+    expect(killed.code).toBe(null);
+
+    let resumed = await runCliAsync(home, ['resume', '--json'], {}, workspace);
+    const waiting = JSON.parse(resumed.stdout).sessions[0]?.resumed[0];
+    if (point === 'tool.started#2') {
+      // fs.write may or may not have written before the kill: it is not idempotent, so the turn asks.
+      expect(waiting).toMatchObject({ status: 'waiting', approval: { tool: 'fs.write', inDoubt: true } });
+      resumed = await runCliAsync(home, ['approvals', 'deny', waiting.approval.approvalId, '--json'], {}, workspace);
+    }
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+
+    const { sessionId, events, verified } = readLog(home);
+    expect(verified).toBe(true);
+    const completed = events.filter((event) => event.type === 'turn.completed');
+    expect(completed.map((event) => event.payload)).toEqual([{ answer }]);
+    // No step whose answer was recorded was asked again: the model saw exactly one request per step.
+    expect(emulator.requests).toHaveLength(3);
+    const writeStarts = events.filter(
+      (event) => event.type === 'tool.started' && (event.payload as { callId: string }).callId === 'plan-2.0',
+    );
+    expect(writeStarts).toHaveLength(1);
+    if (point !== 'tool.started#2') expect(readFileSync(join(workspace, 'done.txt'), 'utf8')).toBe('buy milk\n');
+
+    const replay = await runCliAsync(home, ['sessions', 'replay', sessionId]);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toBe(renderTranscript(events));
+  });
+});
