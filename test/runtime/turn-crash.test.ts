@@ -47,7 +47,9 @@ function scriptTurn(): void {
   emulator.reply(
     completion({ toolCalls: [{ id: 'call_r', name: 'fs_read', arguments: '{"path":"note.txt"}' }] }),
     completion({
-      toolCalls: [{ id: 'call_w', name: 'fs_write', arguments: '{"path":"done.txt","content":"buy milk\\n"}' }],
+      toolCalls: [
+        { id: 'call_w', name: 'fs_write', arguments: '{"path":"done.txt","content":"buy milk\\n"}' },
+      ],
     }),
     completion({ text: answer }),
   );
@@ -85,37 +87,52 @@ const crashPoints = [
 ];
 
 describe('a turn killed with SIGKILL at each point', () => {
-  it.each(crashPoints)('after %s resumes to the same answer without repeating recorded work', async (point) => {
-    const { home, workspace } = agentHome();
-    scriptTurn();
+  it.each(crashPoints)(
+    'after %s resumes to the same answer without repeating recorded work',
+    async (point) => {
+      const { home, workspace } = agentHome();
+      scriptTurn();
 
-    const killed = await runCliAsync(home, ['run', question], { PYCLAW_TEST_CRASH_AFTER: point }, workspace);
-    expect(killed.code).toBe(null);
+      const killed = await runCliAsync(
+        home,
+        ['run', question],
+        { PYCLAW_TEST_CRASH_AFTER: point },
+        workspace,
+      );
+      expect(killed.code).toBe(null);
 
-    let resumed = await runCliAsync(home, ['resume', '--json'], {}, workspace);
-    const waiting = JSON.parse(resumed.stdout).sessions[0]?.resumed[0];
-    if (point === 'tool.started#2') {
-      // fs.write may or may not have written before the kill: it is not idempotent, so the turn asks.
-      expect(waiting).toMatchObject({ status: 'waiting', approval: { tool: 'fs.write', inDoubt: true } });
-      resumed = await runCliAsync(home, ['approvals', 'deny', waiting.approval.approvalId, '--json'], {}, workspace);
-    }
-    expect(resumed.stderr).toBe('');
-    expect(resumed.code).toBe(0);
+      let resumed = await runCliAsync(home, ['resume', '--json'], {}, workspace);
+      const waiting = JSON.parse(resumed.stdout).sessions[0]?.resumed[0];
+      if (point === 'tool.started#2') {
+        // fs.write may or may not have written before the kill: it is not idempotent, so the turn asks.
+        expect(waiting).toMatchObject({ status: 'waiting', approval: { tool: 'fs.write', inDoubt: true } });
+        resumed = await runCliAsync(
+          home,
+          ['approvals', 'deny', waiting.approval.approvalId, '--json'],
+          {},
+          workspace,
+        );
+      }
+      expect(resumed.stderr).toBe('');
+      expect(resumed.code).toBe(0);
 
-    const { sessionId, events, verified } = readLog(home);
-    expect(verified).toBe(true);
-    const completed = events.filter((event) => event.type === 'turn.completed');
-    expect(completed.map((event) => event.payload)).toEqual([{ answer }]);
-    // No step whose answer was recorded was asked again: the model saw exactly one request per step.
-    expect(emulator.requests).toHaveLength(3);
-    const writeStarts = events.filter(
-      (event) => event.type === 'tool.started' && (event.payload as { callId: string }).callId === 'plan-2.0',
-    );
-    expect(writeStarts).toHaveLength(1);
-    if (point !== 'tool.started#2') expect(readFileSync(join(workspace, 'done.txt'), 'utf8')).toBe('buy milk\n');
+      const { sessionId, events, verified } = readLog(home);
+      expect(verified).toBe(true);
+      const completed = events.filter((event) => event.type === 'turn.completed');
+      expect(completed.map((event) => event.payload)).toEqual([{ answer }]);
+      // No step whose answer was recorded was asked again: the model saw exactly one request per step.
+      expect(emulator.requests).toHaveLength(3);
+      const writeStarts = events.filter(
+        (event) =>
+          event.type === 'tool.started' && (event.payload as { callId: string }).callId === 'plan-2.0',
+      );
+      expect(writeStarts).toHaveLength(1);
+      if (point !== 'tool.started#2')
+        expect(readFileSync(join(workspace, 'done.txt'), 'utf8')).toBe('buy milk\n');
 
-    const replay = await runCliAsync(home, ['sessions', 'replay', sessionId]);
-    expect(replay.code).toBe(0);
-    expect(replay.stdout).toBe(renderTranscript(events));
-  });
+      const replay = await runCliAsync(home, ['sessions', 'replay', sessionId]);
+      expect(replay.code).toBe(0);
+      expect(replay.stdout).toBe(renderTranscript(events));
+    },
+  );
 });
