@@ -55,11 +55,14 @@ export class EventLog {
            (SELECT ts FROM events e WHERE e.session_id = s.id ORDER BY seq DESC LIMIT 1) AS last_ts
          FROM sessions s ORDER BY coalesce(last_ts, s.created_at) DESC, s.id DESC LIMIT ?`,
       ),
-      head: db.prepare('SELECT seq, hash FROM events WHERE session_id = ? ORDER BY seq DESC LIMIT 1'),
+      head: db.prepare(
+        'SELECT seq, hash, turn_id FROM events WHERE session_id = ? ORDER BY seq DESC LIMIT 1',
+      ),
       insertEvent: db.prepare(
         `INSERT INTO events (session_id, seq, id, turn_id, step_id, trace_id, type, ts, actor, payload, prev_hash, hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      insertTurnRun: db.prepare('INSERT INTO turn_runs (session_id, turn_id, first_seq) VALUES (?, ?, ?)'),
       insertArtifactRef: db.prepare(
         'INSERT OR IGNORE INTO event_artifacts (hash, session_id, seq) VALUES (?, ?, ?)',
       ),
@@ -67,7 +70,16 @@ export class EventLog {
         'SELECT * FROM events WHERE session_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?',
       ),
       last: db.prepare('SELECT * FROM events WHERE session_id = ? ORDER BY seq DESC LIMIT ?'),
-      byTurn: db.prepare('SELECT * FROM events WHERE session_id = ? AND turn_id = ? ORDER BY seq'),
+      // each run of the turn, from its first seq up to the next event of another turn (or none)
+      byTurn: db.prepare(
+        `SELECT e.* FROM turn_runs r CROSS JOIN events e
+           ON e.session_id = r.session_id AND e.seq >= r.first_seq AND e.seq < coalesce(
+             (SELECT n.seq FROM events n WHERE n.session_id = r.session_id AND n.seq > r.first_seq
+                AND n.turn_id IS NOT r.turn_id ORDER BY n.seq LIMIT 1),
+             9223372036854775807)
+         WHERE r.session_id = ? AND r.turn_id = ?
+         ORDER BY r.first_seq, e.seq`,
+      ),
       all: db.prepare('SELECT * FROM events WHERE session_id = ? ORDER BY seq'),
     };
     this.writeBatch = db.transaction((sessionId: string, prepared: PreparedEvent[]) =>
@@ -123,49 +135,56 @@ export class EventLog {
       sessionId,
       events.map((event) => this.prepare(event)),
     );
-    this.notify(stored);
+    this.notify(sessionId, stored);
     return stored;
   }
 
   /** Runs inside the write transaction: reads the head from the database, so other processes' appends count. */
   private write(sessionId: string, prepared: PreparedEvent[]): StoredEvent[] {
-    const head = this.statements.head.get(sessionId) as { seq: number; hash: string } | undefined;
+    const head = this.statements.head.get(sessionId) as
+      | { seq: number; hash: string; turn_id: string | null }
+      | undefined;
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? genesisHash;
+    let prevTurnId = head?.turn_id ?? null;
     const ts = this.clock.now();
     return prepared.map(({ event, payload, payloadJson }) => {
-      seq++;
-      const fields = {
-        seq,
+      const turnId = event.turnId ?? null;
+      const stored: StoredEvent = {
+        seq: ++seq,
         id: event.id ?? newId(),
         sessionId,
-        turnId: event.turnId ?? null,
+        turnId,
         stepId: event.stepId ?? null,
-        traceId: event.traceId ?? event.turnId ?? newId(),
+        traceId: event.traceId ?? turnId ?? newId(),
         type: event.type,
         ts,
         actor: event.actor,
+        payload,
+        prevHash,
+        hash: '',
       };
-      const hash = eventHash(prevHash, fields, payloadJson);
+      stored.hash = eventHash(prevHash, stored, payloadJson);
       this.statements.insertEvent.run(
         sessionId,
         seq,
-        fields.id,
-        fields.turnId,
-        fields.stepId,
-        fields.traceId,
-        fields.type,
+        stored.id,
+        turnId,
+        stored.stepId,
+        stored.traceId,
+        stored.type,
         ts,
-        fields.actor,
+        stored.actor,
         payloadJson,
         prevHash,
-        hash,
+        stored.hash,
       );
+      if (turnId !== null && turnId !== prevTurnId) this.statements.insertTurnRun.run(sessionId, turnId, seq);
+      prevTurnId = turnId;
       for (const artifactHash of artifactHashesIn(payloadJson)) {
         this.statements.insertArtifactRef.run(artifactHash, sessionId, seq);
       }
-      const stored: StoredEvent = { ...fields, payload, prevHash, hash };
-      prevHash = hash;
+      prevHash = stored.hash;
       return stored;
     });
   }
@@ -251,11 +270,13 @@ export class EventLog {
     return statement;
   }
 
-  private notify(events: StoredEvent[]): void {
+  private notify(sessionId: string, events: StoredEvent[]): void {
+    const own = this.listeners.get(sessionId);
+    const all = this.listeners.get(everySession);
+    if (!own?.size && !all?.size) return;
     for (const event of events) {
-      for (const key of [event.sessionId, everySession]) {
-        for (const listener of this.listeners.get(key) ?? []) listener(event);
-      }
+      for (const listener of own ?? []) listener(event);
+      for (const listener of all ?? []) listener(event);
     }
   }
 }

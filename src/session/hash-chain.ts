@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The prevHash of a session's first event. */
 export const genesisHash = '0'.repeat(64);
@@ -28,9 +28,10 @@ export function canonicalEventText(fields: HashedFields, payloadJson: string): s
   );
 }
 
-/** `hash = sha256(prevHash + canonical JSON of the event)`. */
+/**
+ * `hash = sha256(prevHash + canonical JSON of the event)`. The one-shot `crypto.hash` (Node >= 20.12)
+ * costs about half of a `createHash` object per event.
+ */
 export function eventHash(prevHash: string, fields: HashedFields, payloadJson: string): string {
-  return createHash('sha256')
-    .update(prevHash + canonicalEventText(fields, payloadJson))
-    .digest('hex');
+  return hash('sha256', prevHash + canonicalEventText(fields, payloadJson), 'hex');
 }

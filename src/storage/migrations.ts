@@ -27,12 +27,20 @@ export const migrations: readonly string[] = [
     hash TEXT NOT NULL,
     PRIMARY KEY (session_id, seq)
   ) WITHOUT ROWID;
-  CREATE INDEX events_by_turn ON events (session_id, turn_id, seq) WHERE turn_id IS NOT NULL;
 
   CREATE TRIGGER events_are_never_updated BEFORE UPDATE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;
   CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
+
+  -- where each run of consecutive events of one turn starts: a turn's events are read run by run, so
+  -- appends pay for a row here once per run instead of an index entry per event
+  CREATE TABLE turn_runs (
+    session_id TEXT NOT NULL,
+    turn_id TEXT NOT NULL,
+    first_seq INTEGER NOT NULL,
+    PRIMARY KEY (session_id, turn_id, first_seq)
+  ) WITHOUT ROWID;
 
   -- artifacts an event names (as "sha256:<hex>" anywhere in its payload); gc keeps these
   CREATE TABLE event_artifacts (
