@@ -11,10 +11,14 @@ export async function timeMsAsync(work: () => Promise<void>): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+export function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
 /** The median of `runs` timings of `work`, in milliseconds. */
 export function medianMs(runs: number, work: () => void): number {
-  const samples = Array.from({ length: runs }, () => timeMs(work)).sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] as number;
+  return median(Array.from({ length: runs }, () => timeMs(work)));
 }
 
 export interface Result {

@@ -4,20 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ArtifactStore } from '../src/artifact/index.js';
-import type { NewEvent } from '../src/core/index.js';
+import { canonicalJson, type NewEvent, newId } from '../src/core/index.js';
 import { createRedactor } from '../src/secret/index.js';
 import { EventLog } from '../src/session/index.js';
 import { type Db, openDatabase } from '../src/storage/index.js';
-import { medianMs, printResults, type Result, timeMs, timeMsAsync } from './measure.js';
+import { median, medianMs, printResults, type Result, timeMs, timeMsAsync } from './measure.js';
 
 const SINGLE_COMMITS = 20_000;
 const BATCHED_EVENTS = 200_000;
 const BATCH_SIZE = 1_000;
+const APPEND_ROUNDS = 3;
 const SLICE_SESSION_EVENTS = 1_000_000;
 const ARTIFACT_MB = 64;
 
 const dir = mkdtempSync(join(tmpdir(), 'pyclaw-bench-'));
 const results: Result[] = [];
+let dbCount = 0;
 
 function sampleEvent(i: number): NewEvent {
   return {
@@ -33,62 +35,111 @@ function sampleEvent(i: number): NewEvent {
 }
 
 function freshDb(name: string): Db {
-  return openDatabase(join(dir, `${name}.db`));
+  return openDatabase(join(dir, `${name}-${++dbCount}.db`));
 }
 
-/** The floor: the same row shape inserted into a bare table, no validation, hashing or indexes. */
-function bareInsertFloor(): { single: number; batched: number } {
-  const db = freshDb('bare');
-  db.exec(`CREATE TABLE bare (session_id TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, turn_id TEXT,
-    step_id TEXT, trace_id TEXT NOT NULL, type TEXT NOT NULL, ts INTEGER NOT NULL, actor TEXT NOT NULL,
-    payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (session_id, seq)) WITHOUT ROWID`);
-  const insert = db.prepare('INSERT INTO bare VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)');
-  const hash = 'f'.repeat(64);
-  const row = (seq: number) => {
-    const event = sampleEvent(seq);
-    insert.run(
-      's',
-      seq,
-      `id-${seq}`,
-      event.turnId,
-      't',
+interface Rates {
+  single: number;
+  batched: number;
+}
+
+/** Something that stores the i-th sample event, alone in its own commit or a batch in one commit. */
+interface Appender {
+  one(i: number): void;
+  batch(from: number, count: number): void;
+  close(): void;
+}
+
+/** `SINGLE_COMMITS` one-commit appends, then `BATCHED_EVENTS` more in batches, into the same session. */
+function appendRates(appender: Appender): Rates {
+  const singleMs = timeMs(() => {
+    for (let i = 0; i < SINGLE_COMMITS; i++) appender.one(i);
+  });
+  const batchedMs = timeMs(() => {
+    for (let from = SINGLE_COMMITS; from < SINGLE_COMMITS + BATCHED_EVENTS; from += BATCH_SIZE) {
+      appender.batch(from, BATCH_SIZE);
+    }
+  });
+  appender.close();
+  return { single: SINGLE_COMMITS / (singleMs / 1000), batched: BATCHED_EVENTS / (batchedMs / 1000) };
+}
+
+/** One events row's values, in column order. */
+type EventRowValues = unknown[];
+
+/** The rows EventLog writes for the sample events (26-character ids, 64-hex hashes), built before timing. */
+function sampleRows(count: number): EventRowValues[] {
+  const sessionId = newId();
+  const hex = (n: number) => n.toString(16).padStart(64, '0');
+  return Array.from({ length: count }, (_, i) => {
+    const event = sampleEvent(i);
+    const turnId = event.turnId as string;
+    return [
+      sessionId,
+      i + 1,
+      newId(),
+      turnId,
+      null,
+      turnId,
       event.type,
       Date.now(),
       event.actor,
-      JSON.stringify(event.payload),
-      hash,
-      hash,
-    );
-  };
-  const singleMs = timeMs(() => {
-    for (let seq = 1; seq <= SINGLE_COMMITS; seq++) row(seq);
+      canonicalJson(event.payload),
+      hex(i),
+      hex(i + 1),
+    ];
   });
-  const batch = db.transaction((from: number) => {
-    for (let seq = from; seq < from + BATCH_SIZE; seq++) row(seq);
-  });
-  const batchedMs = timeMs(() => {
-    for (let from = SINGLE_COMMITS + 1; from < SINGLE_COMMITS + 1 + BATCHED_EVENTS; from += BATCH_SIZE)
-      batch(from);
-  });
-  db.close();
-  return { single: SINGLE_COMMITS / (singleMs / 1000), batched: BATCHED_EVENTS / (batchedMs / 1000) };
 }
 
-function eventLogAppends(): { single: number; batched: number } {
+/**
+ * The floor: the same rows with the same pragmas, inserted into a table with the events table's columns
+ * and primary key by one prepared statement: no validation, redaction, hashing or head lookup.
+ */
+function insertFloor(rows: EventRowValues[]): Appender {
+  const db = freshDb('floor');
+  db.exec(`CREATE TABLE bare (session_id TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, turn_id TEXT,
+    step_id TEXT, trace_id TEXT NOT NULL, type TEXT NOT NULL, ts INTEGER NOT NULL, actor TEXT NOT NULL,
+    payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (session_id, seq))
+    WITHOUT ROWID`);
+  const insert = db.prepare(
+    `INSERT INTO bare (session_id, seq, id, turn_id, step_id, trace_id, type, ts, actor, payload, prev_hash, hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const batch = db.transaction((from: number, count: number) => {
+    for (let i = from; i < from + count; i++) insert.run(rows[i]);
+  });
+  return { one: (i) => insert.run(rows[i]), batch, close: () => db.close() };
+}
+
+function eventLogAppender(events: NewEvent[]): Appender {
   const db = freshDb('append');
   const log = new EventLog(db, { redactor: createRedactor() });
   const session = log.createSession({ title: 'bench' }).id;
-  const singleMs = timeMs(() => {
-    for (let i = 0; i < SINGLE_COMMITS; i++) log.append(session, sampleEvent(i));
+  return {
+    one: (i) => log.append(session, events[i] as NewEvent),
+    batch: (from, count) => log.appendBatch(session, events.slice(from, from + count)),
+    close: () => {
+      if (!log.verify(session).ok) throw new Error('the appended chain does not verify');
+      db.close();
+    },
+  };
+}
+
+/** Rounds alternate floor and event log on fresh files, so a noisy neighbour skews all of them alike. */
+function appendThroughput(): { floor: Rates; log: Rates } {
+  const total = SINGLE_COMMITS + BATCHED_EVENTS;
+  const rows = sampleRows(total);
+  const events = Array.from({ length: total }, (_, i) => sampleEvent(i));
+  const runs: { floor: Rates[]; log: Rates[] } = { floor: [], log: [] };
+  for (let round = 0; round < APPEND_ROUNDS; round++) {
+    runs.floor.push(appendRates(insertFloor(rows)));
+    runs.log.push(appendRates(eventLogAppender(events)));
+  }
+  const medianRates = (rates: Rates[]): Rates => ({
+    single: median(rates.map((r) => r.single)),
+    batched: median(rates.map((r) => r.batched)),
   });
-  const batches = Array.from({ length: BATCHED_EVENTS / BATCH_SIZE }, (_, b) =>
-    Array.from({ length: BATCH_SIZE }, (_, i) => sampleEvent(b * BATCH_SIZE + i)),
-  );
-  const batchedMs = timeMs(() => {
-    for (const batch of batches) log.appendBatch(session, batch);
-  });
-  db.close();
-  return { single: SINGLE_COMMITS / (singleMs / 1000), batched: BATCHED_EVENTS / (batchedMs / 1000) };
+  return { floor: medianRates(runs.floor), log: medianRates(runs.log) };
 }
 
 function sliceAtOneMillion(): { lastFifty: number; fillSeconds: number } {
@@ -128,8 +179,7 @@ function* chunks(bytes: Buffer, size = 64 * 1024): Generator<Buffer> {
 }
 
 try {
-  const floor = bareInsertFloor();
-  const log = eventLogAppends();
+  const { floor, log } = appendThroughput();
   const slice = sliceAtOneMillion();
   const artifacts = await artifactThroughput();
   results.push(
