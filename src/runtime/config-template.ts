@@ -56,4 +56,11 @@ agents:
     #  default: { provider: openai, model: gpt-4.1-mini, fallbacks: [{ provider: ollama, model: llama3.1 }] }
     #  strong: { provider: claude, model: claude-sonnet-4-5 }
     #  budget: { perTurn: { tokens: 200000 }, perDay: { costUsd: 5 } }
+
+# Tool policy: rules map a tool id or glob (fs.*) to allow | ask | deny; deny beats ask beats allow.
+# Without a matching rule, read-only tools run and everything else asks you first
+# (\`pyclaw approvals list\`, then \`pyclaw approvals approve|deny <id>\`).
+# policy:
+#   rules:
+#     - { tool: fs.write, decision: allow }
 `;

@@ -12,16 +12,18 @@ describe('config.yaml as documented', () => {
       logging: { level: 'info' },
       providers: {},
       agents: { default: agentConfigSchema.parse({ name: 'PyClaw' }) },
+      policy: { rules: [] },
     });
   });
 
   it("the template's commented examples load once uncommented", () => {
     const uncommented = configTemplate
-      .replace(/^( *)# (providers|models):/gm, '$1$2:')
+      .replace(/^( *)# (providers|models|policy):/gm, '$1$2:')
       .replace(/^( *)# {2}/gm, '$1  ');
     const config = parseConfig(uncommented, 'config.yaml');
     expect(Object.keys(config.providers)).toEqual(['openai', 'ollama', 'claude', 'cortensor', 'gguf']);
     expect(config.agents.default?.models?.strong).toMatchObject({ provider: 'claude' });
+    expect(config.policy.rules).toEqual([{ tool: 'fs.write', decision: 'allow' }]);
   });
 
   it("the README's example loads", () => {
