@@ -9,5 +9,5 @@ export {
 export { turnConversation } from './conversation.js';
 export { decideNext } from './decide.js';
 export { detectLoop, type LoopFinding, type ToolHistory } from './loop-detector.js';
-export { renderTranscript } from './transcript.js';
+export { renderTranscript, toolEventLine } from './transcript.js';
 export { assertTransition, checkTurn, type TransitionProblem } from './transitions.js';

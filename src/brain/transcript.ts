@@ -34,15 +34,15 @@ class TurnTranscript {
         return;
       }
       case 'tool.requested': {
-        const { callId, tool, input } = parsePayload(event, eventPayloadSchemas['tool.requested']);
-        const group = [`→ ${tool} ${canonicalJson(input)}`];
+        const { callId } = parsePayload(event, eventPayloadSchemas['tool.requested']);
+        const group = [toolEventLine(event) as string];
         this.callGroups.set(callId, group);
         this.groups.push(group);
         return;
       }
       case 'tool.result': {
-        const { callId, isError, preview } = parsePayload(event, eventPayloadSchemas['tool.result']);
-        const line = `← ${isError ? 'error' : 'ok'}: ${firstLine(preview)}`;
+        const { callId } = parsePayload(event, eventPayloadSchemas['tool.result']);
+        const line = toolEventLine(event) as string;
         const group = this.callGroups.get(callId);
         if (group) group.push(line);
         else this.groups.push([line]);
@@ -64,6 +64,22 @@ class TurnTranscript {
   render(): string {
     return this.groups.length === 0 ? '' : `${this.groups.flat().join('\n')}\n`;
   }
+}
+
+/**
+ * The transcript's line for a tool call (`→ fs.read {"path":"a"}`) or its result (`← ok: first line`),
+ * also shown live while a turn runs; undefined for other events.
+ */
+export function toolEventLine(event: StoredEvent): string | undefined {
+  if (event.type === 'tool.requested') {
+    const { tool, input } = parsePayload(event, eventPayloadSchemas['tool.requested']);
+    return `→ ${tool} ${canonicalJson(input)}`;
+  }
+  if (event.type === 'tool.result') {
+    const { isError, preview } = parsePayload(event, eventPayloadSchemas['tool.result']);
+    return `← ${isError ? 'error' : 'ok'}: ${firstLine(preview)}`;
+  }
+  return undefined;
 }
 
 /** `label: text`, with the text's later lines indented under it. */

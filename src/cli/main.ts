@@ -46,6 +46,12 @@ function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (message, options) => (await import('./commands/run.js')).run(message, options));
   program
+    .command('chat')
+    .description('talk to an agent turn after turn (/help inside lists the slash commands)')
+    .option('--agent <id>', 'the agent for new sessions', 'default')
+    .option('--session <id>', 'continue this session')
+    .action(async (options) => (await import('./commands/chat.js')).chat(options));
+  program
     .command('resume')
     .description('finish turns a crash or a pending approval left open')
     .option('--session <id>', 'only this session')

@@ -12,6 +12,8 @@ export interface HomePaths {
   logs: string;
   /** GGUF models downloaded from a `modelUri`. */
   models: string;
+  /** Lines typed into `pyclaw chat`, redacted, owner-only. */
+  chatHistory: string;
 }
 
 export function resolveHome(env: NodeJS.ProcessEnv = process.env): HomePaths {
@@ -25,5 +27,6 @@ export function resolveHome(env: NodeJS.ProcessEnv = process.env): HomePaths {
     skills: join(root, 'skills'),
     logs: join(root, 'logs'),
     models: join(root, 'models'),
+    chatHistory: join(root, 'chat_history'),
   };
 }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -39,14 +39,34 @@ export function runCliAsync(
   env: NodeJS.ProcessEnv = {},
   cwd?: string,
 ): Promise<CliResult> {
+  const running = startCli(home, args, env, cwd);
+  running.child.stdin.end();
+  return running.result;
+}
+
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  /** What the command printed so far. */
+  output(): { stdout: string; stderr: string };
+  result: Promise<CliResult>;
+}
+
+/** Starts the built `pyclaw` with its stdin open, for a test that types into it or signals it. */
+export function startCli(
+  home: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+): RunningCli {
   const { argv, options } = cliCommand(home, args, env, cwd);
   const child = spawn(process.execPath, argv, options);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  return new Promise((resolvePromise, reject) => {
+  const result = new Promise<CliResult>((resolvePromise, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
   });
+  return { child, output: () => ({ stdout, stderr }), result };
 }
