@@ -9,6 +9,7 @@ import { createRedactor } from '../src/secret/index.js';
 import { EventLog } from '../src/session/index.js';
 import { type Db, openDatabase } from '../src/storage/index.js';
 import { median, medianMs, printResults, type Result, timeMs, timeMsAsync } from './measure.js';
+import { turnOverhead } from './turn-overhead.js';
 
 const SINGLE_COMMITS = 20_000;
 const BATCHED_EVENTS = 200_000;
@@ -182,6 +183,7 @@ try {
   const { floor, log } = appendThroughput();
   const slice = sliceAtOneMillion();
   const artifacts = await artifactThroughput();
+  const turns = await turnOverhead(dir);
   results.push(
     { name: 'bare insert, one commit each (floor)', value: Math.round(floor.single), unit: 'rows/s' },
     { name: 'bare insert, batches of 1000 (floor)', value: Math.round(floor.batched), unit: 'rows/s' },
@@ -218,6 +220,7 @@ try {
     { name: 'fill 1,000,000 events (batches of 10,000)', value: slice.fillSeconds, unit: 's' },
     { name: `artifact put, ${ARTIFACT_MB} MiB stream, redacted`, value: artifacts.put, unit: 'MiB/s' },
     { name: `artifact get, ${ARTIFACT_MB} MiB stream`, value: artifacts.get, unit: 'MiB/s' },
+    ...turns,
   );
   printResults(results);
 } finally {

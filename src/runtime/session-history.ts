@@ -10,7 +10,9 @@ const historyEvents = 400;
  */
 export function sessionHistory(log: EventLog, sessionId: string, currentTurnId: string): ChatMessage[] {
   const messages: ChatMessage[] = [];
-  for (const event of log.last(sessionId, historyEvents)) {
+  const headSeq = log.last(sessionId, 1)[0]?.seq ?? 0;
+  const tail = { fromSeq: Math.max(1, headSeq - historyEvents + 1) };
+  for (const event of log.byType(sessionId, ['user.message', 'assistant.message'], tail)) {
     if (event.turnId === currentTurnId) continue;
     const text = (event.payload as { text?: unknown }).text;
     if (typeof text !== 'string') continue;

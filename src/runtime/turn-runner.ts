@@ -76,8 +76,25 @@ export async function driveTurn(
   turnId: string,
 ): Promise<TurnOutcome> {
   const turn = new TurnSteps(env, sessionId, turnId);
+  // Read once, then kept current from the appends: this process holds the session's lease, so every
+  // event of the turn is appended through this log while it runs.
+  const events = env.log.byTurn(sessionId, turnId);
+  const unsubscribe = env.log.subscribe(sessionId, (event) => {
+    if (event.turnId === turnId) events.push(event);
+  });
+  try {
+    return await decideAndPerform(env, turn, events);
+  } finally {
+    unsubscribe();
+  }
+}
+
+async function decideAndPerform(
+  env: TurnEnvironment,
+  turn: TurnSteps,
+  events: readonly StoredEvent[],
+): Promise<TurnOutcome> {
   for (;;) {
-    const events = env.log.byTurn(sessionId, turnId);
     const step = decideNext({
       events,
       limits: env.agent.limits,

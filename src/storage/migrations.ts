@@ -93,4 +93,26 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (agent_id, version)
   ) WITHOUT ROWID;
   `,
+  // 4: turns that started and have not ended, kept by triggers in the appending transaction, so finding
+  // them costs the number of open turns rather than the session's history
+  `
+  CREATE TABLE open_turns (
+    session_id TEXT NOT NULL,
+    turn_id TEXT NOT NULL,
+    started_seq INTEGER NOT NULL,
+    PRIMARY KEY (session_id, turn_id)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER turn_opens AFTER INSERT ON events
+    WHEN NEW.type = 'turn.started' AND NEW.turn_id IS NOT NULL
+  BEGIN INSERT OR IGNORE INTO open_turns VALUES (NEW.session_id, NEW.turn_id, NEW.seq); END;
+  CREATE TRIGGER turn_closes AFTER INSERT ON events
+    WHEN NEW.type IN ('turn.completed', 'turn.failed')
+  BEGIN DELETE FROM open_turns WHERE session_id = NEW.session_id AND turn_id = NEW.turn_id; END;
+  INSERT OR IGNORE INTO open_turns
+    SELECT s.session_id, s.turn_id, s.seq FROM events s
+    WHERE s.type = 'turn.started' AND s.turn_id IS NOT NULL AND NOT EXISTS (
+      SELECT 1 FROM events e WHERE e.type IN ('turn.completed', 'turn.failed')
+        AND e.session_id = s.session_id AND e.turn_id = s.turn_id);
+  DROP INDEX events_turn_bounds;
+  `,
 ];
