@@ -40,6 +40,7 @@ export async function detectProviders(options: DetectProvidersOptions): Promise<
     cortensor(options.env),
     await ollama(options),
     gguf(options.modelsDirectory),
+    offlineDemo,
   ];
   return {
     found: results.filter((result): result is ProviderOption => 'id' in result),
@@ -123,6 +124,28 @@ async function ollama(options: DetectProvidersOptions): Promise<Detected> {
     setup: { provider: { kind: 'openai', baseURL: `${url}/v1` }, model: first },
   };
 }
+
+/** Always there, and last: a real turn (a tool call and an answer) without any model, to try PyClaw. */
+const offlineDemo: ProviderOption = {
+  id: 'demo',
+  explanation:
+    'always available: a scripted stand-in, not a model — it lists your folder with fs.list and says so, offline',
+  setup: {
+    provider: {
+      kind: 'scripted',
+      repeat: true,
+      responses: [
+        { toolCalls: [{ name: 'fs.list', arguments: { path: '.' } }] },
+        {
+          text:
+            'This is the offline demo, not a model: it listed this folder with fs.list (see the result with ' +
+            '`pyclaw sessions replay`). Set up a real model with `pyclaw init --provider <id>`.',
+        },
+      ],
+    },
+    model: 'demo',
+  },
+};
 
 /** OLLAMA_HOST as Ollama reads it: `host`, `host:port` or a URL; without a scheme the port is 11434. */
 function ollamaUrlFromEnv(variable: string | undefined): string {

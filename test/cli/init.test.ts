@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configTemplate, loadConfig } from '../../src/runtime/index.js';
@@ -45,7 +45,9 @@ describe('pyclaw init on first run', () => {
     expect(result.stdout).toMatch(
       /^ {2}not found: ANTHROPIC_API_KEY, CORTENSOR_API_KEY, \*\.gguf files in /m,
     );
-    expect(result.stdout).toContain('choose one with: pyclaw init --provider openai (or --provider ollama)');
+    expect(result.stdout).toContain(
+      'choose one with: pyclaw init --provider openai (or --provider ollama, demo)',
+    );
     // without a terminal to ask on and without --provider, nothing beyond the template is written
     expect(configOf(home)).toBe(configTemplate);
   });
@@ -100,7 +102,26 @@ describe('pyclaw init on first run', () => {
     ollama.reply(tags('llama3.1'));
     const result = await runCliAsync(home, ['init', '--provider', 'anthropic'], machine());
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('pyclaw: provider "anthropic" was not detected (found: ollama)\n');
+    expect(result.stderr).toBe('pyclaw: provider "anthropic" was not detected (found: ollama, demo)\n');
     expect(configOf(home)).toBe(configTemplate);
+  });
+
+  it('with no model anywhere, points at the offline demo, which runs a real turn with a tool call', async () => {
+    const home = tempDir();
+    const workspace = tempDir();
+    writeFileSync(join(workspace, 'plan.md'), '# plan\n');
+    const bare = await runCliAsync(home, ['init'], { ...machine(), OLLAMA_HOST: '127.0.0.1:9' });
+    expect(bare.stdout).toContain('try PyClaw offline now: pyclaw init --provider demo\n');
+
+    expect((await runCliAsync(home, ['init', '--provider', 'demo'], machine())).code).toBe(0);
+    const turn = await runCliAsync(home, ['run', 'What is in this folder?', '--json'], {}, workspace);
+    expect(turn.code).toBe(0);
+    const { sessionId, outcome } = JSON.parse(turn.stdout);
+    expect(outcome).toMatchObject({
+      status: 'completed',
+      answer: expect.stringMatching(/^This is the offline demo/),
+    });
+    const replay = await runCliAsync(home, ['sessions', 'replay', sessionId]);
+    expect(replay.stdout).toContain('→ fs.list {"path":"."}\n← ok: plan.md');
   });
 });

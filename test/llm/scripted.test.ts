@@ -22,6 +22,16 @@ describe('scripted provider', () => {
     expect(provider.requests).toHaveLength(2);
   });
 
+  it('starts over after the last response when told to repeat', async () => {
+    const provider = createScriptedProvider('demo', {
+      repeat: true,
+      responses: [{ text: 'a' }, { text: 'b' }],
+    });
+    const texts = [];
+    for (let i = 0; i < 5; i++) texts.push((await provider.complete(ask)).text);
+    expect(texts).toEqual(['a', 'b', 'a', 'b', 'a']);
+  });
+
   it('takes more responses from code and fails clearly when it runs out', async () => {
     const provider = createScriptedProvider('demo');
     provider.push({ text: 'one' });

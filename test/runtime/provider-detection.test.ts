@@ -48,6 +48,7 @@ describe('provider detection', () => {
       'cortensor',
       'ollama',
       'gguf',
+      'demo',
     ]);
     expect(option(detection, 'openai')?.setup).toEqual({
       provider: { kind: 'openai', apiKey: envRef('OPENAI_API_KEY') },
@@ -85,7 +86,7 @@ describe('provider detection', () => {
       modelsDirectory: join(tempDir(), 'missing'),
       ollamaUrl: await deadUrl(),
     });
-    expect(detection.found).toEqual([]);
+    expect(detection.found.map((found) => found.id)).toEqual(['demo']);
     expect(detection.notFound).toEqual([
       'OPENAI_API_KEY',
       'ANTHROPIC_API_KEY',

@@ -34,13 +34,13 @@ export async function init(options: { force?: boolean; provider?: string }): Pro
     return;
   }
   const [first, ...others] = usable(detection);
-  if (first) {
+  if (first && first.id !== 'demo') {
     const alternatives = others.length > 0 ? ` (or --provider ${others.map((o) => o.id).join(', ')})` : '';
     process.stdout.write(`\nchoose one with: pyclaw init --provider ${first.id}${alternatives}\n`);
   } else {
     process.stdout.write(
-      '\nno provider is ready: set an API key, start Ollama, or put a .gguf file in ' +
-        `${paths.models}, then run pyclaw init again\n`,
+      '\nno model is ready: set an API key, start Ollama, or put a .gguf file in ' +
+        `${paths.models}, then run pyclaw init again; to try PyClaw offline now: pyclaw init --provider demo\n`,
     );
   }
 }

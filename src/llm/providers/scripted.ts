@@ -32,6 +32,8 @@ export type ScriptedResponse = z.input<typeof scriptedResponseSchema>;
 export const scriptedProviderConfigSchema = z.strictObject({
   kind: z.literal('scripted'),
   responses: z.array(scriptedResponseSchema).default([]),
+  /** Start over from the first response after the last, instead of running out. */
+  repeat: z.boolean().default(false),
   pricing: modelPricingSchema.optional(),
   ...callPolicySchema.shape,
 });
@@ -49,7 +51,14 @@ export function createScriptedProvider(
   id: string,
   config: Omit<ScriptedProviderConfig, 'kind'> = {},
 ): ScriptedProvider {
-  const { responses: initial, pricing } = scriptedProviderConfigSchema.parse({ ...config, kind: 'scripted' });
+  const {
+    responses: initial,
+    repeat,
+    pricing,
+  } = scriptedProviderConfigSchema.parse({
+    ...config,
+    kind: 'scripted',
+  });
   const script = [...initial];
   const requests: CompletionRequest[] = [];
   let served = 0;
@@ -61,6 +70,7 @@ export function createScriptedProvider(
     if (options.signal?.aborted) throw new LlmError('aborted', id, 'the call was aborted');
     requests.push(request);
     const next = script.shift();
+    if (next && repeat) script.push(next);
     if (!next) {
       throw new LlmError('bad_request', id, `scripted provider ran out of responses after ${served}`, {
         hint: 'Add another entry to its `responses` list.',
