@@ -58,6 +58,13 @@ function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (options) => (await import('./commands/run.js')).resume(options));
 
+  program
+    .command('serve')
+    .description('host the HTTP API (loopback, bearer token); resumes interrupted turns at start')
+    .option('--host <host>', 'listen on this address instead of http.host')
+    .option('--port <port>', 'listen on this port instead of http.port', wholeNumber)
+    .action(async (options) => (await import('./commands/serve.js')).serve(options));
+
   const approvals = program.command('approvals').description('tool calls waiting for your decision');
   approvals
     .command('list')

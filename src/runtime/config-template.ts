@@ -63,4 +63,13 @@ agents:
 # policy:
 #   rules:
 #     - { tool: fs.write, decision: allow }
+
+# The HTTP API that \`pyclaw serve\` hosts. It listens on loopback only unless you change host; every
+# /v1 route but /v1/health wants "Authorization: Bearer <token>". Without token, serve generates one and
+# keeps it as secret api_token in PYCLAW_HOME/secrets.
+# http:
+#   host: 127.0.0.1
+#   port: 7420
+#   token: secret:api_token
+#   maxBodyBytes: 1048576
 `;

@@ -17,6 +17,15 @@ export const configSchema = z
     providers: providersConfigSchema.default({}),
     agents: z.record(agentIdSchema, agentConfigSchema).default({}),
     policy: policyConfigSchema.prefault({}),
+    http: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.int().min(0).max(65_535).default(7420),
+        /** A secret reference; without it `pyclaw serve` keeps a generated token as secret `api_token`. */
+        token: z.string().min(1).optional(),
+        maxBodyBytes: z.int().min(1024).default(1_048_576),
+      })
+      .prefault({}),
   })
   .superRefine((config, context) => {
     for (const [agentId, agent] of Object.entries(config.agents)) {

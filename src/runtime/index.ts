@@ -19,6 +19,7 @@ export {
   type ApprovalAnswer,
   type ApprovalPrompt,
   driveTurn,
+  type MessageOrigin,
   startTurn,
   type TurnEnvironment,
   type TurnOutcome,

@@ -9,6 +9,7 @@ import { SessionLease } from './session-lease.js';
 import {
   type ApprovalAnswer,
   driveTurn,
+  type MessageOrigin,
   startTurn,
   type TurnEnvironment,
   type TurnOutcome,
@@ -21,6 +22,8 @@ export interface RunSessionOptions {
   sessionId?: string;
   /** The user's message; without it, only interrupted turns are resumed. */
   message?: string;
+  /** The channel the message came by (default the CLI). */
+  origin?: MessageOrigin;
   /** An answer to one of the session's pending approvals, recorded (under the lease) before resuming. */
   answer?: { approvalId: string; decision: ApprovalAnswer; by: string };
   /** Where the agent's file tools may work; defaults to the current directory. */
@@ -61,7 +64,7 @@ export async function runInSession(app: PyclawApp, options: RunSessionOptions): 
       if (outcome.status === 'waiting') return { sessionId: session.id, resumed };
     }
     if (options.message === undefined) return { sessionId: session.id, resumed };
-    const turnId = startTurn(env, session.id, options.message);
+    const turnId = startTurn(env, session.id, options.message, options.origin);
     return { sessionId: session.id, resumed, outcome: await driveTurn(env, session.id, turnId) };
   } finally {
     lease.release();

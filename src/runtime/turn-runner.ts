@@ -54,12 +54,24 @@ export type TurnOutcome =
   | { status: 'failed'; turnId: string; code: string; error: string }
   | { status: 'waiting'; turnId: string; approval: ApprovalPrompt };
 
+/** Where a message came from: the channel, and who sent it from where when the channel knows. */
+export interface MessageOrigin {
+  channel: string;
+  externalUserId?: string;
+  externalChatId?: string;
+}
+
 /** Appends the user's message and `turn.started`, atomically; returns the new turn's id. */
-export function startTurn(env: TurnEnvironment, sessionId: string, input: string): string {
+export function startTurn(
+  env: TurnEnvironment,
+  sessionId: string,
+  input: string,
+  origin: MessageOrigin = { channel: 'cli' },
+): string {
   const turnId = newId();
   const actor = 'user';
   env.log.appendBatch(sessionId, [
-    { type: 'user.message', actor, turnId, payload: { text: input, channel: 'cli' } },
+    { type: 'user.message', actor, turnId, payload: { text: input, ...origin } },
     { type: 'turn.started', actor: 'runtime', turnId, payload: { agentId: env.agent.id, input } },
   ]);
   return turnId;

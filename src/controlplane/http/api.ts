@@ -1,0 +1,125 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { findPendingApproval, type PyclawApp, pendingApprovals, runInSession } from '../../runtime/index.js';
+import { constantTimeEqual } from './constant-time.js';
+import { errorResponse, httpError } from './http-errors.js';
+import { sessionEventsStream } from './session-events-stream.js';
+
+export interface HttpApiOptions {
+  /** Every /v1 route but health wants `Authorization: Bearer <token>`. */
+  token: string;
+  /** Largest request body accepted. */
+  maxBodyBytes: number;
+}
+
+const newSessionSchema = z.strictObject({ agentId: z.string().min(1).default('default') });
+const messageSchema = z.strictObject({
+  text: z.string().min(1),
+  /** Who sent it, as the caller knows them. */
+  userId: z.string().min(1).optional(),
+});
+const answerSchema = z.strictObject({ decision: z.enum(['approve', 'deny']) });
+const seqSchema = z.coerce.number().int().nonnegative();
+
+/**
+ * The REST API over one PyClaw home: agents, sessions, messages (each runs a turn and answers with its
+ * outcome), live session events as SSE, and approvals. Errors are JSON with a code and one-line message.
+ */
+export function createHttpApi(app: PyclawApp, options: HttpApiOptions): Hono {
+  const api = new Hono();
+  api.onError((error, c) => errorResponse(c, error));
+  api.notFound((c) =>
+    errorResponse(c, httpError('http.not-found', `no route ${c.req.method} ${c.req.path}`)),
+  );
+  api.use(
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: (c) =>
+        errorResponse(c, httpError('http.too-large', `request body over ${options.maxBodyBytes} bytes`)),
+    }),
+  );
+
+  api.get('/v1/health', (c) => c.json({ ok: true }));
+  api.use('/v1/*', async (c, next) => {
+    const given = c.req.header('authorization')?.match(/^Bearer (.+)$/)?.[1];
+    if (!given || !constantTimeEqual(given, options.token)) {
+      return errorResponse(c, httpError('http.unauthorized', 'missing or wrong bearer token'));
+    }
+    await next();
+  });
+
+  api.get('/v1/agents', (c) =>
+    c.json(
+      app
+        .registry()
+        .list()
+        .map(({ id, name, identityVersion, tools }) => ({ id, name, identityVersion, tools })),
+    ),
+  );
+
+  api.get('/v1/sessions', (c) => c.json(app.log.listSessions({ limit: 200 })));
+  api.post('/v1/sessions', async (c) => {
+    const { agentId } = await parseBody(c.req.raw, newSessionSchema);
+    app.registry().get(agentId);
+    return c.json(app.log.createSession({ agentId }), 201);
+  });
+  api.get('/v1/sessions/:id', (c) => c.json(existingSession(app, c.req.param('id'))));
+
+  api.post('/v1/sessions/:id/messages', async (c) => {
+    const session = existingSession(app, c.req.param('id'));
+    const { text, userId } = await parseBody(c.req.raw, messageSchema);
+    return c.json(
+      await runInSession(app, {
+        sessionId: session.id,
+        message: text,
+        origin: { channel: 'http', externalUserId: userId },
+      }),
+    );
+  });
+
+  api.get('/v1/sessions/:id/events', (c) => {
+    const session = existingSession(app, c.req.param('id'));
+    const after = c.req.header('last-event-id') ?? c.req.query('after') ?? '0';
+    const parsed = seqSchema.safeParse(after);
+    if (!parsed.success) throw httpError('http.bad-request', `"${after}" is not a seq to resume after`);
+    return sessionEventsStream(c, app.log, session.id, parsed.data);
+  });
+
+  api.get('/v1/approvals', (c) => c.json(pendingApprovals(app.db, app.log, c.req.query('session'))));
+  api.post('/v1/approvals/:id', async (c) => {
+    const { decision } = await parseBody(c.req.raw, answerSchema);
+    const pending = findPendingApproval(app.db, app.log, c.req.param('id'));
+    return c.json(
+      await runInSession(app, {
+        sessionId: pending.sessionId,
+        answer: { approvalId: pending.approvalId, decision, by: 'user:http' },
+      }),
+    );
+  });
+
+  return api;
+}
+
+function existingSession(app: PyclawApp, id: string) {
+  const session = app.log.getSession(id);
+  if (!session) throw httpError('http.not-found', `no session ${id}`);
+  return session;
+}
+
+async function parseBody<Schema extends z.ZodType>(
+  request: Request,
+  schema: Schema,
+): Promise<z.infer<Schema>> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw httpError('http.bad-request', 'the body is not JSON');
+  }
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0] as z.core.$ZodIssue;
+  const key = [...issue.path, ...('keys' in issue ? [issue.keys[0]] : [])].join('.');
+  throw httpError('http.bad-request', `${key ? `${key}: ` : ''}${issue.message}`);
+}

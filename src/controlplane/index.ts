@@ -1,0 +1,2 @@
+export { createHttpApi, type HttpApiOptions } from './http/api.js';
+export { type RunningServer, startHttpServer } from './http/server.js';
