@@ -7,23 +7,28 @@ const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 
 describe('config.yaml as documented', () => {
   it('the template `pyclaw init` writes loads as the defaults, with a default agent that has no models', () => {
+    const defaults = parseConfig('', 'config.yaml');
     expect(parseConfig(configTemplate, 'config.yaml')).toEqual({
-      storage: { durability: 'normal' },
-      logging: { level: 'info' },
-      providers: {},
+      ...defaults,
       agents: { default: agentConfigSchema.parse({ name: 'PyClaw' }) },
+    });
+    expect(defaults).toMatchObject({
+      storage: { durability: 'normal' },
+      providers: {},
       policy: { rules: [] },
     });
   });
 
   it("the template's commented examples load once uncommented", () => {
     const uncommented = configTemplate
-      .replace(/^( *)# (providers|models|policy):/gm, '$1$2:')
+      .replace(/^# ([a-z][a-zA-Z]*):$/gm, '$1:')
+      .replace(/^( *)# (models):/gm, '$1$2:')
       .replace(/^( *)# {2}/gm, '$1  ');
     const config = parseConfig(uncommented, 'config.yaml');
     expect(Object.keys(config.providers)).toEqual(['openai', 'ollama', 'claude', 'cortensor', 'gguf']);
     expect(config.agents.default?.models?.strong).toMatchObject({ provider: 'claude' });
     expect(config.policy.rules).toEqual([{ tool: 'fs.write', decision: 'allow' }]);
+    expect(config.http).toMatchObject({ port: 7420, token: 'secret:api_token' });
   });
 
   it("the README's example loads", () => {
