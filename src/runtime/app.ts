@@ -14,7 +14,9 @@ import {
 } from '../secret/index.js';
 import { EventLog } from '../session/index.js';
 import { type Db, type HomePaths, openDatabase, resolveHome } from '../storage/index.js';
+import { ToolHost } from '../tools/index.js';
 import { type Config, loadConfig } from './config.js';
+import { configuredTools } from './tool-set.js';
 
 /** Everything a PyClaw process works with, opened from PYCLAW_HOME. */
 export interface PyclawApp {
@@ -30,6 +32,8 @@ export interface PyclawApp {
   providers(): Map<string, Provider>;
   /** The agents from config, built on first use (which records any changed identity capsule). */
   registry(): Registry;
+  /** The host of every configured tool, built on first use and shared by all turns of the process. */
+  tools(): ToolHost;
   /** Closes the database and log, and frees what providers hold (a loaded local model). */
   close(): Promise<void>;
 }
@@ -59,6 +63,8 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
   const db = openDatabase(paths.database, { durability: config.storage.durability });
   let providers: Map<string, Provider> | undefined;
   let registry: Registry | undefined;
+  let tools: ToolHost | undefined;
+  const artifacts = new ArtifactStore(db, paths.artifacts, { redactor });
   return {
     paths,
     config,
@@ -66,7 +72,7 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
     redactor,
     secrets,
     log: new EventLog(db, { redactor }),
-    artifacts: new ArtifactStore(db, paths.artifacts, { redactor }),
+    artifacts,
     logger,
     providers() {
       providers ??= createProviders(config.providers, {
@@ -78,6 +84,10 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
     registry() {
       registry ??= new Registry(db, config.agents);
       return registry;
+    },
+    tools() {
+      tools ??= new ToolHost(configuredTools(config), { artifacts });
+      return tools;
     },
     async close() {
       await Promise.all([...(providers?.values() ?? [])].map((provider) => provider.close?.()));

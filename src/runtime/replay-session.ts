@@ -1,7 +1,6 @@
 import { checkTurn, decideNext, renderTranscript } from '../brain/index.js';
 import type { StoredEvent } from '../core/index.js';
 import type { Registry } from '../registry/index.js';
-import { builtinTools, ToolHost } from '../tools/index.js';
 import type { PyclawApp } from './app.js';
 
 export interface SessionReplay {
@@ -16,7 +15,7 @@ export interface SessionReplay {
  */
 export function replaySession(app: PyclawApp, sessionId: string): SessionReplay {
   const events = app.log.read(sessionId);
-  const tools = new ToolHost(builtinTools(), { artifacts: app.artifacts });
+  const tools = app.tools();
   const problems: string[] = [];
   for (const [turnId, turnEvents] of eventsByTurn(events)) {
     const broken = checkTurn(turnEvents);

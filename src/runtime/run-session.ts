@@ -1,7 +1,6 @@
 import { PyclawError, systemClock } from '../core/index.js';
 import { ModelRouter } from '../llm/index.js';
 import type { AgentDefinition } from '../registry/index.js';
-import { builtinTools, ToolHost } from '../tools/index.js';
 import type { PyclawApp } from './app.js';
 import { pendingApprovals } from './approvals.js';
 import { findOpenTurns } from './open-turns.js';
@@ -100,7 +99,7 @@ function turnEnvironment(app: PyclawApp, agentId: string, options: RunSessionOpt
     artifacts: app.artifacts,
     agent,
     router: new ModelRouter({ providers: app.providers(), models: requireModels(agent), sink: app.log }),
-    tools: new ToolHost(builtinTools(), { artifacts: app.artifacts }),
+    tools: app.tools(),
     policy: app.config.policy,
     workspaceRoots: options.workspaceRoots ?? [process.cwd()],
     clock: systemClock,
