@@ -64,6 +64,16 @@ agents:
 #   rules:
 #     - { tool: fs.write, decision: allow }
 
+# Settings of the built-in tools. exec runs a shell command in the workspace with a minimal environment
+# (PATH, HOME, USER, LANG, TZ, TERM, TMPDIR and the like); a variable, secret or not, reaches it only when
+# env names it: NAME copies it from PyClaw's environment, NAME=value resolves \${env:X} / secret:x in value.
+# tools:
+#   exec:
+#     env: [GIT_AUTHOR_NAME, GH_TOKEN=secret:github_token]
+#     timeoutMs: 60000            # a call may ask for up to maxTimeoutMs
+#     maxTimeoutMs: 600000
+#     maxOutputBytes: 1048576     # kept of stdout and of stderr each; the full output goes to an artifact
+
 # The HTTP API that \`pyclaw serve\` hosts. It listens on loopback only unless you change host; every
 # /v1 route but /v1/health wants "Authorization: Bearer <token>". Without token, serve generates one and
 # keeps it as secret api_token in PYCLAW_HOME/secrets.

@@ -5,6 +5,9 @@ export {
   type ToolContext,
   type ToolOutput,
 } from './contract.js';
+export { childEnv } from './exec/child-env.js';
+export { type ExecConfig, execConfigSchema } from './exec/exec-config.js';
+export { execTool } from './exec/exec-tool.js';
 export { builtinTools } from './fs/builtin-tools.js';
 export {
   type ToolCallRequest,
@@ -12,3 +15,4 @@ export {
   type ToolHostOptions,
   type ToolRunResult,
 } from './tool-host.js';
+export { type ToolsConfig, toolsConfigSchema } from './tools-config.js';

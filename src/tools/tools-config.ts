@@ -1,0 +1,8 @@
+import { z } from 'zod';
+import { execConfigSchema } from './exec/exec-config.js';
+
+/** `tools:` in config.yaml: settings of the built-in tools. */
+export const toolsConfigSchema = z.strictObject({
+  exec: execConfigSchema.prefault({}),
+});
+export type ToolsConfig = z.infer<typeof toolsConfigSchema>;
