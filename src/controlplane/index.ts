@@ -1,2 +1,3 @@
 export { createHttpApi, type HttpApiOptions } from './http/api.js';
 export { type RunningServer, startHttpServer } from './http/server.js';
+export { TelegramChannel, type TelegramChannelOptions } from './telegram/telegram-channel.js';

@@ -82,4 +82,13 @@ agents:
 #   port: 7420
 #   token: secret:api_token
 #   maxBodyBytes: 1048576
+
+# Telegram: \`pyclaw serve\` talks to your bot by long polling when a token is set. Only the listed
+# Telegram user ids may use it (others are told their id so you can add it). Each chat gets its own
+# session (/new starts another, /status shows it); approvals arrive as buttons.
+# telegram:
+#   token: secret:telegram_bot_token
+#   allowedUsers: [123456789]
+#   agent: default
+#   apiRoot: https://api.telegram.org
 `;

@@ -28,6 +28,18 @@ export const configSchema = z
         maxBodyBytes: z.int().min(1024).default(1_048_576),
       })
       .prefault({}),
+    telegram: z
+      .strictObject({
+        /** A secret reference to the bot token from @BotFather; without it the Telegram channel is off. */
+        token: z.string().min(1).optional(),
+        /** Telegram user ids that may talk to the agent; everyone else is refused. */
+        allowedUsers: z.array(z.int().positive()).default([]),
+        /** The agent new Telegram chats talk to. */
+        agent: agentIdSchema.default('default'),
+        /** Another Bot API server (a self-hosted one); default api.telegram.org. */
+        apiRoot: z.url().optional(),
+      })
+      .prefault({}),
   })
   .superRefine((config, context) => {
     for (const [agentId, agent] of Object.entries(config.agents)) {

@@ -1,6 +1,7 @@
 import { PyclawError, systemClock } from '../core/index.js';
 import { ModelRouter } from '../llm/index.js';
 import type { AgentDefinition } from '../registry/index.js';
+import { inTransaction } from '../storage/index.js';
 import type { PyclawApp } from './app.js';
 import { pendingApprovals } from './approvals.js';
 import { findOpenTurns } from './open-turns.js';
@@ -25,6 +26,8 @@ export interface RunSessionOptions {
   origin?: MessageOrigin;
   /** An answer to one of the session's pending approvals, recorded (under the lease) before resuming. */
   answer?: { approvalId: string; decision: ApprovalAnswer; by: string };
+  /** Runs in the transaction that records the message, so a channel can mark its update taken with it. */
+  onMessageRecorded?: (turnId: string) => void;
   /** Where the agent's file tools may work; defaults to the current directory. */
   workspaceRoots?: string[];
   hooks?: Pick<TurnEnvironment, 'onDelta' | 'askApproval' | 'signal'>;
@@ -63,7 +66,12 @@ export async function runInSession(app: PyclawApp, options: RunSessionOptions): 
       if (outcome.status === 'waiting') return { sessionId: session.id, resumed };
     }
     if (options.message === undefined) return { sessionId: session.id, resumed };
-    const turnId = startTurn(env, session.id, options.message, options.origin);
+    const { message } = options;
+    const turnId = inTransaction(app.db, () => {
+      const started = startTurn(env, session.id, message, options.origin);
+      options.onMessageRecorded?.(started);
+      return started;
+    });
     return { sessionId: session.id, resumed, outcome: await driveTurn(env, session.id, turnId) };
   } finally {
     lease.release();

@@ -115,4 +115,24 @@ export const migrations: readonly string[] = [
         AND e.session_id = s.session_id AND e.turn_id = s.turn_id);
   DROP INDEX events_turn_bounds;
   `,
+  // 5: which session a channel's chat talks to, and a durable inbox of channel updates: an update is
+  // kept when received and marked taken when handled, so a restart neither loses nor repeats one
+  `
+  CREATE TABLE channel_bindings (
+    channel TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    bound_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, chat_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX channel_bindings_session ON channel_bindings (session_id);
+  CREATE TABLE channel_updates (
+    channel TEXT NOT NULL,
+    update_id INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    taken_at INTEGER,
+    PRIMARY KEY (channel, update_id)
+  ) WITHOUT ROWID;
+  `,
 ];

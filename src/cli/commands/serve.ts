@@ -1,6 +1,6 @@
 import pc from 'picocolors';
-import { startHttpServer } from '../../controlplane/index.js';
-import { openApp, runInSession, sessionsWithOpenTurns } from '../../runtime/index.js';
+import { startHttpServer, TelegramChannel } from '../../controlplane/index.js';
+import { openApp, type PyclawApp, runInSession, sessionsWithOpenTurns } from '../../runtime/index.js';
 import { reportError } from '../report-error.js';
 
 export interface ServeOptions {
@@ -9,30 +9,46 @@ export interface ServeOptions {
 }
 
 /**
- * `pyclaw serve`: hosts the HTTP API until SIGTERM or SIGINT, resuming interrupted turns at start. On a
- * signal it stops listening and exits; a turn still running then is left in the log to resume later.
+ * `pyclaw serve`: hosts the HTTP API, and the Telegram channel when a bot token is configured, until
+ * SIGTERM or SIGINT, resuming interrupted turns at start. On a signal it stops listening and exits; a
+ * turn still running then is left in the log to resume later.
  */
 export async function serve(options: ServeOptions): Promise<void> {
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
   const app = await openApp();
   const server = await startHttpServer(app, options);
   process.stdout.write(
     `${pc.green('✓')} PyClaw serving on ${server.url} (bearer token: ${server.tokenSource})\n`,
   );
-  void resumeInterruptedTurns(app);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  const telegram = await startTelegram(app);
+  void resumeInterruptedTurns(app, telegram);
+  const signal = await stopSignal;
   process.stdout.write(pc.dim(`${signal}: stopping\n`));
+  await telegram?.stop();
   await server.close();
   await app.close();
   process.exit(0);
 }
 
-async function resumeInterruptedTurns(app: Awaited<ReturnType<typeof openApp>>): Promise<void> {
+async function startTelegram(app: PyclawApp): Promise<TelegramChannel | undefined> {
+  const { token } = app.config.telegram;
+  if (!token) return undefined;
+  const telegram = await TelegramChannel.start(app, { token: app.secrets.resolveString(token) });
+  process.stdout.write(
+    `${pc.green('✓')} Telegram bot connected (${app.config.telegram.allowedUsers.length} allowed users)\n`,
+  );
+  return telegram;
+}
+
+/** Drives interrupted turns on; an outcome of a Telegram chat's session goes back to that chat. */
+async function resumeInterruptedTurns(app: PyclawApp, telegram: TelegramChannel | undefined): Promise<void> {
   for (const sessionId of sessionsWithOpenTurns(app)) {
     try {
-      await runInSession(app, { sessionId });
+      const { resumed } = await runInSession(app, { sessionId });
+      for (const outcome of resumed) await telegram?.deliver(sessionId, outcome);
     } catch (error) {
       reportError(error);
     }
