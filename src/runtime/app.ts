@@ -34,7 +34,7 @@ export interface PyclawApp {
   registry(): Registry;
   /** The host of every configured tool, built on first use and shared by all turns of the process. */
   tools(): ToolHost;
-  /** Closes the database and log, and frees what providers hold (a loaded local model). */
+  /** Closes the database and log, and frees what providers and tools hold (a local model, a browser). */
   close(): Promise<void>;
 }
 
@@ -90,7 +90,10 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
       return tools;
     },
     async close() {
-      await Promise.all([...(providers?.values() ?? [])].map((provider) => provider.close?.()));
+      await Promise.all([
+        ...[...(providers?.values() ?? [])].map((provider) => provider.close?.()),
+        tools?.close(),
+      ]);
       db.close();
       closeSync(logFd);
     },

@@ -91,4 +91,15 @@ agents:
 #   allowedUsers: [123456789]
 #   agent: default
 #   apiRoot: https://api.telegram.org
+
+# The browser tools (browser.open, .snapshot, .click, .type, .text, .screenshot), one tab per session.
+# backend auto uses the PinchTab server at pinchtab.url when set, otherwise headless Chromium at
+# executablePath driven by playwright-core. Opening pages and clicking or typing ask first by default.
+# browser:
+#   backend: auto
+#   executablePath: /usr/bin/chromium
+#   timeoutMs: 15000
+#   pinchtab:
+#     url: http://127.0.0.1:9867
+#     token: secret:pinchtab_token
 `;

@@ -6,7 +6,7 @@ import { providersConfigSchema } from '../llm/index.js';
 import { policyConfigSchema } from '../policy/index.js';
 import { agentConfigSchema, agentIdSchema, agentModelRefs } from '../registry/index.js';
 import { durabilitySchema } from '../storage/index.js';
-import { toolsConfigSchema } from '../tools/index.js';
+import { browserConfigSchema, toolsConfigSchema } from '../tools/index.js';
 
 /** `config.yaml`, validated at load. Unknown keys are errors, so a typo never silently does nothing. */
 export const configSchema = z
@@ -19,6 +19,7 @@ export const configSchema = z
     agents: z.record(agentIdSchema, agentConfigSchema).default({}),
     policy: policyConfigSchema.prefault({}),
     tools: toolsConfigSchema.prefault({}),
+    browser: browserConfigSchema.prefault({}),
     http: z
       .strictObject({
         host: z.string().min(1).default('127.0.0.1'),

@@ -1,5 +1,5 @@
 import type { SecretResolver } from '../secret/index.js';
-import { builtinTools, childEnv, execTool, type Tool } from '../tools/index.js';
+import { browserTools, builtinTools, childEnv, execTool, type Tool } from '../tools/index.js';
 import type { Config } from './config.js';
 
 /** What tools need from the process beyond config. */
@@ -18,5 +18,7 @@ export function configuredTools(config: Config, sources: ToolSources): Tool[] {
   return [
     ...builtinTools(),
     execTool({ config: exec, env: () => childEnv(sources.env, exec.env, sources.secrets.resolveString) }),
+    // Domain rules: pass safety's allow/deny check as checkUrl once src/safety exists.
+    ...browserTools(config.browser, { resolveSecret: sources.secrets.resolveString }),
   ];
 }

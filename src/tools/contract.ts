@@ -38,6 +38,11 @@ export interface Tool<Input = unknown> {
   annotations: ToolAnnotations;
   /** May throw: the host turns a thrown error into an isError result. */
   execute(ctx: ToolContext, input: Input, signal: AbortSignal): Promise<ToolOutput>;
+  /**
+   * Frees what the tool holds (a browser, a connection) when the process ends. Tools sharing one
+   * resource share one function; the host calls each distinct function once.
+   */
+  close?: () => Promise<void>;
 }
 
 /** Declares a tool so that `execute` sees the input type its schema parses to. */

@@ -1,4 +1,11 @@
 export {
+  type BrowserConfig,
+  type BrowserToolOptions,
+  browserBackends,
+  browserConfigSchema,
+  browserTools,
+} from './browser/index.js';
+export {
   defineTool,
   type Tool,
   type ToolAnnotations,

@@ -81,6 +81,14 @@ export class ToolHost {
     }
   }
 
+  /** Frees what the tools hold; every close runs even when one fails, and the first failure is thrown. */
+  async close(): Promise<void> {
+    const closes = new Set([...this.tools.values()].flatMap(({ tool }) => tool.close ?? []));
+    const results = await Promise.allSettled([...closes].map((close) => close()));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
   private async bounded(content: string, artifacts: string[], isError: boolean): Promise<ToolRunResult> {
     const bytes = Buffer.from(content);
     if (bytes.length <= this.previewBytes) return { isError, preview: content, artifacts };

@@ -29,6 +29,7 @@ describe('config.yaml as documented', () => {
     expect(config.agents.default?.models?.strong).toMatchObject({ provider: 'claude' });
     expect(config.policy.rules).toEqual([{ tool: 'fs.write', decision: 'allow' }]);
     expect(config.http).toMatchObject({ port: 7420, token: 'secret:api_token' });
+    expect(config.browser).toMatchObject({ backend: 'auto', pinchtab: { token: 'secret:pinchtab_token' } });
   });
 
   it("the README's example loads", () => {

@@ -1,0 +1,178 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { errorMessage, PyclawError } from '../../core/index.js';
+import type { BrowserBackend, PageElement, PageSummary } from './backend.js';
+import { interactiveRoles, requireKnownRef } from './page-elements.js';
+
+export interface PlaywrightBackendOptions {
+  executablePath: string;
+  timeoutMs: number;
+}
+
+/** Flags for a Chromium that runs unattended and phones nowhere on its own. */
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+
+interface SessionTab {
+  context: BrowserContext;
+  page: Page;
+  /** Refs the last snapshot listed; cleared when the page navigates, since they then name nothing. */
+  refs: Set<string> | undefined;
+}
+
+/** An element of `ariaSnapshotJSON({ mode: 'ai' })`; text children come as plain strings. */
+interface AriaNode {
+  role?: string;
+  name?: string;
+  ref?: string;
+  text?: string;
+  checked?: boolean | 'mixed';
+  disabled?: boolean;
+  children?: (AriaNode | string)[];
+}
+
+/**
+ * One headless Chromium per process, started on first use (playwright-core is imported only then), with
+ * a browser context of its own per session: sessions share no cookies or storage.
+ */
+export function playwrightBackend(options: PlaywrightBackendOptions): BrowserBackend {
+  let browser: Promise<Browser> | undefined;
+  let closed = false;
+  const tabs = new Map<string, Promise<SessionTab>>();
+
+  const launch = async (): Promise<Browser> => {
+    const { chromium } = await import('playwright-core');
+    try {
+      return await chromium.launch({ executablePath: options.executablePath, args: chromiumArgs });
+    } catch (error) {
+      throw new PyclawError(
+        'browser.launch',
+        `cannot start Chromium at ${options.executablePath}: ${errorMessage(error).split('\n')[0]}`,
+        { hint: 'install chromium or set browser.executablePath in config.yaml' },
+      );
+    }
+  };
+
+  const newTab = async (): Promise<SessionTab> => {
+    if (closed) throw new PyclawError('browser.closed', 'the browser was closed');
+    browser ??= launch();
+    const started = browser;
+    started.catch(() => {
+      if (browser === started) browser = undefined;
+    });
+    const context = await (await started).newContext();
+    context.setDefaultTimeout(options.timeoutMs);
+    const page = await context.newPage();
+    const tab: SessionTab = { context, page, refs: undefined };
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) tab.refs = undefined;
+    });
+    return tab;
+  };
+
+  const tabOf = async (session: string): Promise<SessionTab> => {
+    const tab = tabs.get(session);
+    if (!tab) {
+      throw new PyclawError('browser.no-page', 'no page is open in this session', {
+        hint: 'call browser.open with a URL first',
+      });
+    }
+    return tab;
+  };
+
+  const summary = async (page: Page): Promise<PageSummary> => ({
+    url: page.url(),
+    title: await page.title(),
+  });
+  /** After an action: a navigation it started has loaded, so the title is the new page's. */
+  const settled = async (page: Page): Promise<PageSummary> => {
+    await page.waitForLoadState('load');
+    return summary(page);
+  };
+
+  return {
+    kind: 'playwright',
+
+    async open(session, url, signal) {
+      let tab = tabs.get(session);
+      if (!tab) {
+        tab = newTab();
+        tabs.set(session, tab);
+        tab.catch(() => tabs.delete(session));
+      }
+      const { page } = await tab;
+      const response = await page.goto(url, { signal });
+      return { ...(await summary(page)), ...(response ? { status: response.status() } : {}) };
+    },
+
+    async snapshot(session, signal) {
+      const tab = await tabOf(session);
+      const tree = (await tab.page.ariaSnapshotJSON({ mode: 'ai', signal })) as AriaNode[];
+      const elements = interactiveElements(tree);
+      tab.refs = new Set(elements.map((element) => element.ref));
+      return { ...(await summary(tab.page)), elements };
+    },
+
+    async click(session, ref, signal) {
+      const tab = await tabOf(session);
+      requireKnownRef(tab.refs, ref);
+      await tab.page.getByRef(ref).click({ signal });
+      return settled(tab.page);
+    },
+
+    async type(session, ref, text, submit, signal) {
+      const tab = await tabOf(session);
+      requireKnownRef(tab.refs, ref);
+      const element = tab.page.getByRef(ref);
+      await element.fill(text, { signal });
+      if (submit) await element.press('Enter', { signal });
+      return settled(tab.page);
+    },
+
+    async text(session, signal) {
+      const { page } = await tabOf(session);
+      // biome-ignore lint/performance/useDomNodeTextContent: the text a user sees, without hidden nodes and scripts
+      const text = await page.locator('body').innerText({ signal });
+      return { ...(await summary(page)), text };
+    },
+
+    async screenshot(session, fullPage, signal) {
+      const { page } = await tabOf(session);
+      return { bytes: await page.screenshot({ type: 'png', fullPage, signal }), mime: 'image/png' };
+    },
+
+    async close() {
+      closed = true;
+      const started = browser;
+      browser = undefined;
+      tabs.clear();
+      await (await started?.catch(() => undefined))?.close();
+    },
+  };
+}
+
+/** The interactive elements of an AI-mode aria tree, in document order. */
+function interactiveElements(nodes: readonly (AriaNode | string)[]): PageElement[] {
+  const found: PageElement[] = [];
+  const visit = (node: AriaNode | string) => {
+    if (typeof node === 'string') return;
+    if (node.ref && node.role && interactiveRoles.has(node.role)) {
+      found.push({
+        ref: node.ref,
+        role: node.role,
+        name: node.name ?? '',
+        ...(node.text === undefined ? {} : { value: node.text }),
+        ...(node.checked === true ? { checked: true } : {}),
+        ...(node.disabled ? { disabled: true } : {}),
+      });
+    }
+    for (const child of node.children ?? []) visit(child);
+  };
+  for (const node of nodes) visit(node);
+  return found;
+}

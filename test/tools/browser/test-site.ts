@@ -1,0 +1,35 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
+
+/** A greeting form: type a name, press Greet, the page says hello. */
+export const greetingPage = `<!doctype html>
+<title>Greeter</title>
+<h1>Greeter</h1>
+<label>Name <input id="name"></label>
+<button onclick="document.getElementById('out').textContent = 'Hello, ' + document.getElementById('name').value + '!'">Greet</button>
+<p id="out">Nobody greeted yet</p>
+<a href="/about">About</a>`;
+
+export const aboutPage = `<!doctype html><title>About</title><p>All about greeting.</p><a href="/">Back</a>`;
+
+/** A real HTTP server on 127.0.0.1 serving the greeter, closed after the current test. */
+export function useTestSite() {
+  const servers: { close(): void; closeAllConnections(): void }[] = [];
+  afterEach(() => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+  return async (): Promise<string> => {
+    const server = createServer((request, response) => {
+      const page = request.url === '/' ? greetingPage : request.url === '/about' ? aboutPage : undefined;
+      response.writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(page ?? '<title>Not found</title>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+}
