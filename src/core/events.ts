@@ -103,7 +103,12 @@ export const eventPayloadSchemas = {
     version: z.string().optional(),
     reason: z.string().optional(),
   }),
-  'safety.blocked': z.looseObject({ callId: z.string().optional(), rule: z.string(), reason: z.string() }),
+  'safety.blocked': z.looseObject({
+    callId: z.string().optional(),
+    tool: z.string().optional(),
+    rule: z.string(),
+    reason: z.string(),
+  }),
   'panic.engaged': z.looseObject({ by: z.string(), reason: z.string().optional() }),
   'panic.released': z.looseObject({ by: z.string() }),
   'a2a.sent': z.looseObject({ messageId: z.string(), to: z.string(), task: z.string() }),

@@ -74,6 +74,18 @@ agents:
 #     maxTimeoutMs: 600000
 #     maxOutputBytes: 1048576     # kept of stdout and of stderr each; the full output goes to an artifact
 
+# Hard stops, checked before policy; no rule, grant or approval overrides them. Built in: paths outside the
+# workspace (after .. and symlinks) and destructive command shapes (rm -rf of /, ~ or system directories, rm
+# outside the workspace, mkfs, dd/redirects onto disks, fork bombs, curl | sh). Domain rules apply to
+# http.fetch (every redirect hop too) and to URLs in exec commands: example.com covers its subdomains,
+# *.example.com only them; with an allow list, only the hosts on it can be reached.
+# safety:
+#   domains:
+#     allow: []
+#     deny: [pastebin.com]
+#   commands:
+#     deny: ['\\bgit\\s+push\\b.*--force']   # regular expressions over the command line
+
 # The HTTP API that \`pyclaw serve\` hosts. It listens on loopback only unless you change host; every
 # /v1 route but /v1/health wants "Authorization: Bearer <token>". Without token, serve generates one and
 # keeps it as secret api_token in PYCLAW_HOME/secrets.

@@ -5,6 +5,7 @@ import { PyclawError } from '../core/index.js';
 import { providersConfigSchema } from '../llm/index.js';
 import { policyConfigSchema } from '../policy/index.js';
 import { agentConfigSchema, agentIdSchema, agentModelRefs } from '../registry/index.js';
+import { safetyConfigSchema } from '../safety/index.js';
 import { durabilitySchema } from '../storage/index.js';
 import { browserConfigSchema, toolsConfigSchema } from '../tools/index.js';
 
@@ -20,6 +21,7 @@ export const configSchema = z
     policy: policyConfigSchema.prefault({}),
     tools: toolsConfigSchema.prefault({}),
     browser: browserConfigSchema.prefault({}),
+    safety: safetyConfigSchema.prefault({}),
     http: z
       .strictObject({
         host: z.string().min(1).default('127.0.0.1'),

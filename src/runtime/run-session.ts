@@ -109,6 +109,7 @@ function turnEnvironment(app: PyclawApp, agentId: string, options: RunSessionOpt
     router: new ModelRouter({ providers: app.providers(), models: requireModels(agent), sink: app.log }),
     tools: app.tools(),
     policy: app.config.policy,
+    safety: app.config.safety,
     workspaceRoots: options.workspaceRoots ?? [process.cwd()],
     clock: systemClock,
     ...options.hooks,

@@ -4,6 +4,7 @@ import { type Clock, type NewEvent, newId, type StoredEvent } from '../core/inde
 import { type ChatMessage, LlmError, type LlmStep, type ModelRouter } from '../llm/index.js';
 import { decideToolCall, type PolicyConfig } from '../policy/index.js';
 import type { AgentDefinition } from '../registry/index.js';
+import { checkIntent, type SafetyConfig } from '../safety/index.js';
 import type { EventLog } from '../session/index.js';
 import type { ToolHost } from '../tools/index.js';
 import { sessionHistory } from './session-history.js';
@@ -40,6 +41,8 @@ export interface TurnEnvironment {
   router: ModelRouter;
   tools: ToolHost;
   policy: PolicyConfig;
+  /** Hard stops checked before policy: workspace confinement, domain rules, destructive commands. */
+  safety: SafetyConfig;
   workspaceRoots: string[];
   clock: Clock;
   /** Text of the answer as the model streams it. */
@@ -154,6 +157,7 @@ class TurnSteps {
         });
         return undefined;
       case 'gate-tool':
+        if (await this.blockedBySafety(step.planned)) return undefined;
         this.gate(step.planned);
         return undefined;
       case 'await-approval':
@@ -278,6 +282,34 @@ class TurnSteps {
       if (!(error instanceof LlmError)) throw error;
     }
     return undefined;
+  }
+
+  /**
+   * Safety's hard stops come before policy: a blocked call is recorded as `safety.blocked` and denied,
+   * so no rule, grant or approval can let it run, and the model gets the reason as the call's error.
+   */
+  private async blockedBySafety(planned: PlannedCall): Promise<boolean> {
+    const intent = this.env.tools.intent({ tool: planned.call.name, input: planned.call.arguments });
+    if (!intent) return false;
+    const scope = { workspaceRoots: this.env.workspaceRoots, config: this.env.safety };
+    const block = await checkIntent(intent, scope);
+    if (!block) return false;
+    const { callId, stepId } = planned;
+    this.append(
+      'runtime',
+      { type: 'safety.blocked', stepId, payload: { callId, tool: planned.call.name, ...block } },
+      {
+        type: 'policy.decided',
+        stepId,
+        payload: {
+          callId,
+          decision: 'deny',
+          reason: `blocked by safety: ${block.reason}`,
+          rule: `safety:${block.rule}`,
+        },
+      },
+    );
+    return true;
   }
 
   private gate(planned: PlannedCall): void {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ArtifactStore } from '../artifact/index.js';
+import type { ToolIntent } from '../safety/index.js';
 
 /** What a tool's behaviour implies for policy and for resuming a call that was in doubt. */
 export interface ToolAnnotations {
@@ -36,6 +37,8 @@ export interface Tool<Input = unknown> {
   /** Validates the model's arguments; its JSON Schema is what the model sees. */
   input: z.ZodObject & z.ZodType<Input>;
   annotations: ToolAnnotations;
+  /** What a call would touch (paths, a command, URLs), for safety to check before policy decides. */
+  intent?(input: Input): ToolIntent;
   /** May throw: the host turns a thrown error into an isError result. */
   execute(ctx: ToolContext, input: Input, signal: AbortSignal): Promise<ToolOutput>;
   /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ArtifactStore } from '../artifact/index.js';
 import { errorMessage, PyclawError } from '../core/index.js';
 import type { ToolSpec } from '../llm/index.js';
+import type { ToolIntent } from '../safety/index.js';
 import type { Tool, ToolAnnotations, ToolContext } from './contract.js';
 import { headTailPreview } from './preview.js';
 import { inputJsonSchema, parseToolInput } from './tool-input.js';
@@ -58,6 +59,14 @@ export class ToolHost {
   /** Undefined for a tool this host does not have. */
   facts(name: string): Readonly<ToolAnnotations> | undefined {
     return this.tools.get(name)?.tool.annotations;
+  }
+
+  /** What the call would touch, as its tool tells; undefined for an unknown tool or input it would refuse. */
+  intent(call: ToolCallRequest): ToolIntent | undefined {
+    const tool = this.tools.get(call.tool)?.tool;
+    if (!tool?.intent) return undefined;
+    const parsed = parseToolInput(tool, call.input);
+    return parsed.ok ? tool.intent(parsed.input) : undefined;
   }
 
   /**

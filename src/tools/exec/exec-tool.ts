@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { PyclawError } from '../../core/index.js';
+import { resolveInWorkspace } from '../../safety/index.js';
 import { defineTool, type Tool, type ToolContext } from '../contract.js';
 import { headTailPreview } from '../preview.js';
-import { resolveInWorkspace } from '../workspace-path.js';
 import type { ExecConfig } from './exec-config.js';
 import { type CapturedStream, runShell, type ShellOutcome } from './shell-process.js';
 
@@ -34,6 +34,7 @@ export function execTool({ config, env }: ExecToolOptions): Tool {
       'It gets a minimal environment; it and anything it starts are stopped at the timeout.',
     input,
     annotations: { readOnly: false, destructive: true, idempotent: false, openWorld: true },
+    intent: ({ command, cwd }) => ({ command: { line: command, cwd } }),
     async execute(ctx, call, signal) {
       const cwd = await workingDirectory(ctx, call.cwd);
       const outcome = await runShell({

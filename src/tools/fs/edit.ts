@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { PyclawError } from '../../core/index.js';
+import { resolveInWorkspace } from '../../safety/index.js';
 import { defineTool } from '../contract.js';
-import { resolveInWorkspace } from '../workspace-path.js';
 import { readTextFile } from './text-file.js';
 
 const input = z
@@ -23,6 +23,7 @@ export const fsEdit = defineTool({
     'Replace exact text in a workspace file. old_string must occur exactly once unless replace_all is set.',
   input,
   annotations: { readOnly: false, destructive: false, idempotent: false, openWorld: false },
+  intent: ({ path }) => ({ paths: [path] }),
   async execute(ctx, edit, signal) {
     const file = await resolveInWorkspace(ctx.workspaceRoots, edit.path);
     const parts = (await readTextFile(file, edit.path, signal)).split(edit.old_string);

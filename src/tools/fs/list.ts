@@ -2,8 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PyclawError } from '../../core/index.js';
+import { resolveInWorkspace } from '../../safety/index.js';
 import { defineTool } from '../contract.js';
-import { resolveInWorkspace } from '../workspace-path.js';
 
 /** A recursive listing of a large tree would flood the model; past this it should narrow the path. */
 export const maxListEntries = 1000;
@@ -18,6 +18,7 @@ export const fsList = defineTool({
   description: `List a directory in the workspace, one entry per line, directories ending in "/". At most ${maxListEntries} entries.`,
   input,
   annotations: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
+  intent: ({ path }) => ({ paths: [path] }),
   async execute(ctx, { path, recursive }, signal) {
     const dir = await resolveInWorkspace(ctx.workspaceRoots, path);
     if (!(await stat(dir)).isDirectory()) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PyclawError } from '../../core/index.js';
+import { resolveInWorkspace } from '../../safety/index.js';
 import { defineTool } from '../contract.js';
-import { resolveInWorkspace } from '../workspace-path.js';
 import { readTextFile } from './text-file.js';
 
 const input = z.strictObject({
@@ -16,6 +16,7 @@ export const fsRead = defineTool({
     'Read a UTF-8 text file in the workspace, whole or a range of lines. Binary files are refused.',
   input,
   annotations: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
+  intent: ({ path }) => ({ paths: [path] }),
   async execute(ctx, { path, offset, limit }, signal) {
     const text = await readTextFile(await resolveInWorkspace(ctx.workspaceRoots, path), path, signal);
     if (offset === undefined && limit === undefined) return { content: text };

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { resolveInWorkspace } from '../../safety/index.js';
 import { defineTool } from '../contract.js';
-import { resolveInWorkspace } from '../workspace-path.js';
 
 const input = z.strictObject({
   path: z.string().min(1).describe('File path, relative to the working directory or absolute'),
@@ -17,6 +17,7 @@ export const fsWrite = defineTool({
   // Not idempotent on purpose: between two runs the file may have been changed by someone else, and a
   // re-run after a crash would silently undo that.
   annotations: { readOnly: false, destructive: false, idempotent: false, openWorld: false },
+  intent: ({ path }) => ({ paths: [path] }),
   async execute(ctx, { path, content }, signal) {
     const file = await resolveInWorkspace(ctx.workspaceRoots, path);
     await mkdir(dirname(file), { recursive: true });
