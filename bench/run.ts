@@ -9,6 +9,7 @@ import { createRedactor } from '../src/secret/index.js';
 import { EventLog } from '../src/session/index.js';
 import { type Db, openDatabase } from '../src/storage/index.js';
 import { median, medianMs, printResults, type Result, timeMs, timeMsAsync } from './measure.js';
+import { skillRanking } from './skill-ranking.js';
 import { turnOverhead } from './turn-overhead.js';
 
 const SINGLE_COMMITS = 20_000;
@@ -184,6 +185,7 @@ try {
   const slice = sliceAtOneMillion();
   const artifacts = await artifactThroughput();
   const turns = await turnOverhead(dir);
+  const skills = skillRanking(dir);
   results.push(
     { name: 'bare insert, one commit each (floor)', value: Math.round(floor.single), unit: 'rows/s' },
     { name: 'bare insert, batches of 1000 (floor)', value: Math.round(floor.batched), unit: 'rows/s' },
@@ -221,6 +223,7 @@ try {
     { name: `artifact put, ${ARTIFACT_MB} MiB stream, redacted`, value: artifacts.put, unit: 'MiB/s' },
     { name: `artifact get, ${ARTIFACT_MB} MiB stream`, value: artifacts.get, unit: 'MiB/s' },
     ...turns,
+    ...skills,
   );
   printResults(results);
 } finally {

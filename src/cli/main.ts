@@ -136,6 +136,23 @@ function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (options) => (await import('./commands/artifacts.js')).verify(options));
 
+  const skills = program.command('skills').description('SKILL.md playbooks the agents draw on');
+  skills
+    .command('list')
+    .description('skills in PYCLAW_HOME/skills and ./skills, with their one-line cards')
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/skills.js')).list(options));
+  skills
+    .command('show <skill>')
+    .description("a skill's fields, content hash and playbook")
+    .addOption(jsonOption())
+    .action(async (name, options) => (await import('./commands/skills.js')).show(name, options));
+  skills
+    .command('add <path>')
+    .description('check a skill folder (or its SKILL.md) and copy it into PYCLAW_HOME/skills')
+    .option('--replace', 'replace an installed skill of the same name')
+    .action(async (path, options) => (await import('./commands/skills.js')).add(path, options));
+
   const llm = program.command('llm').description('model providers');
   llm
     .command('test')

@@ -100,7 +100,13 @@ export const eventPayloadSchemas = {
   }),
   'skill.selected': z.looseObject({
     skill: z.string(),
+    /** The content hash of the SKILL.md used. */
     version: z.string().optional(),
+    declaredVersion: z.string().optional(),
+    score: z.number().optional(),
+    rank: z.number().int().positive().optional(),
+    /** Whether the skill's excerpt (not only its card) went into the prompt. */
+    excerpt: z.boolean().optional(),
     reason: z.string().optional(),
   }),
   'safety.blocked': z.looseObject({

@@ -13,8 +13,8 @@ export const agentConfigSchema = z.strictObject({
   models: agentModelsSchema.optional(),
   /** Tool ids or globs (`fs.*`) the agent may use. */
   tools: z.array(z.string().min(1)).default(() => ['fs.read', 'fs.list']),
-  /** Skill names the agent may draw on. */
-  skills: z.array(z.string().min(1)).default(() => []),
+  /** Skill names or globs the agent may draw on, from PYCLAW_HOME/skills and ./skills. */
+  skills: z.array(z.string().min(1)).default(() => ['*']),
   limits: turnLimitsSchema.prefault({}),
   /** Whether turns run the verify and reflect phases (otherwise they are recorded as skipped). */
   verify: z.boolean().default(false),

@@ -34,8 +34,8 @@ logging:
 #    modelUri: hf:owner/repo/model.gguf   # or modelPath: /path/to/model.gguf
 
 # Agents, by id; \`pyclaw agents list\` shows them and \`pyclaw agents add <id>\` adds one.
-# Each also takes skills ([]), limits (maxSteps 12, maxToolCalls 24, maxWallTimeMs 600000, maxRepeats 3),
-# verify (false) and reflect (false).
+# Each also takes skills ([*]: the skill names or globs it may draw on), limits (maxSteps 12,
+# maxToolCalls 24, maxWallTimeMs 600000, maxRepeats 3), verify (false) and reflect (false).
 agents:
   default:
     name: PyClaw

@@ -1,6 +1,7 @@
 import { PyclawError, systemClock } from '../core/index.js';
 import { ModelRouter } from '../llm/index.js';
 import type { AgentDefinition } from '../registry/index.js';
+import { loadSkills, skillDirs, skillsForAgent } from '../skill/index.js';
 import { inTransaction } from '../storage/index.js';
 import type { PyclawApp } from './app.js';
 import { pendingApprovals } from './approvals.js';
@@ -102,6 +103,7 @@ function recordAnswer(
 
 function turnEnvironment(app: PyclawApp, agentId: string, options: RunSessionOptions): TurnEnvironment {
   const agent = app.registry().get(agentId);
+  const workspaceRoots = options.workspaceRoots ?? [process.cwd()];
   return {
     log: app.log,
     artifacts: app.artifacts,
@@ -110,8 +112,9 @@ function turnEnvironment(app: PyclawApp, agentId: string, options: RunSessionOpt
     tools: app.tools(),
     policy: app.config.policy,
     safety: app.config.safety,
-    workspaceRoots: options.workspaceRoots ?? [process.cwd()],
+    workspaceRoots,
     clock: systemClock,
+    skills: skillsForAgent(loadSkills(skillDirs(app.paths, workspaceRoots[0])), agent.skills),
     ...options.hooks,
   };
 }

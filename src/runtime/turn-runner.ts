@@ -6,8 +6,10 @@ import { decideToolCall, type PolicyConfig } from '../policy/index.js';
 import type { AgentDefinition } from '../registry/index.js';
 import { checkIntent, type SafetyConfig } from '../safety/index.js';
 import type { EventLog } from '../session/index.js';
+import type { Skill } from '../skill/index.js';
 import type { ToolHost } from '../tools/index.js';
 import { sessionHistory } from './session-history.js';
+import { skillSelections, withSelectedSkills } from './skill-selection.js';
 import {
   judgeRequest,
   parseLessons,
@@ -45,6 +47,8 @@ export interface TurnEnvironment {
   safety: SafetyConfig;
   workspaceRoots: string[];
   clock: Clock;
+  /** The skills the agent may draw on; the turn's input selects among them when it starts. */
+  skills?: readonly Skill[];
   /** Text of the answer as the model streams it. */
   onDelta?: (text: string) => void;
   /** An interactive channel answers approvals here; without it, or when it returns undefined, the turn waits. */
@@ -133,15 +137,19 @@ class TurnSteps {
   async perform(step: NextStep, events: readonly StoredEvent[]): Promise<TurnOutcome | undefined> {
     switch (step.kind) {
       case 'enter-phase':
-        this.append('runtime', {
-          type: 'turn.phase',
-          payload: {
-            phase: step.phase,
-            from: step.from ?? undefined,
-            skipped: step.skipped,
-            reason: step.reason,
+        this.append(
+          'runtime',
+          {
+            type: 'turn.phase',
+            payload: {
+              phase: step.phase,
+              from: step.from ?? undefined,
+              skipped: step.skipped,
+              reason: step.reason,
+            },
           },
-        });
+          ...(step.phase === 'interpret' ? skillSelections(this.env.skills ?? [], turnInput(events)) : []),
+        );
         return undefined;
       case 'call-model':
         return this.callModel(step.stepId, events);
@@ -219,7 +227,10 @@ class TurnSteps {
 
   private async callModel(stepId: string, events: readonly StoredEvent[]): Promise<undefined> {
     const messages: ChatMessage[] = [
-      { role: 'system', content: this.env.agent.systemPrompt },
+      {
+        role: 'system',
+        content: withSelectedSkills(this.env.agent.systemPrompt, this.env.skills ?? [], events),
+      },
       ...sessionHistory(this.env.log, this.sessionId, this.turnId),
       ...turnConversation(events),
     ];
