@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { browserConfigSchema, browserTools, type ToolHost } from '../../../src/tools/index.js';
 import { useToolWorkspace } from '../workspace-fixture.js';
-import { useTestSite } from './test-site.js';
+import { refOf, useTestSite } from './test-site.js';
 
 const openWorkspace = useToolWorkspace();
 const startSite = useTestSite();
@@ -19,16 +19,6 @@ function openChromium() {
   const workspace = openWorkspace({ extraTools: tools });
   hosts.push(workspace.host);
   return workspace;
-}
-
-/** The ref the snapshot gives the element with this role and name. */
-function refOf(snapshot: string, role: string, name: string): string {
-  const line = snapshot
-    .split('\n')
-    .find((candidate) => candidate.includes(` ${role} ${JSON.stringify(name)}`));
-  const ref = line?.split(' ')[0];
-  if (!ref) throw new Error(`no ${role} "${name}" in:\n${snapshot}`);
-  return ref;
 }
 
 describe('browser tools in Chromium', () => {

@@ -33,3 +33,13 @@ export function useTestSite() {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   };
 }
+
+/** The ref a `browser.snapshot` result gives the element with this role and name. */
+export function refOf(snapshot: string, role: string, name: string): string {
+  const line = snapshot
+    .split('\n')
+    .find((candidate) => candidate.includes(` ${role} ${JSON.stringify(name)}`));
+  const ref = line?.split(' ')[0];
+  if (!ref) throw new Error(`no ${role} "${name}" in:\n${snapshot}`);
+  return ref;
+}
