@@ -73,6 +73,11 @@ agents:
 #     timeoutMs: 60000            # a call may ask for up to maxTimeoutMs
 #     maxTimeoutMs: 600000
 #     maxOutputBytes: 1048576     # kept of stdout and of stderr each; the full output goes to an artifact
+#   http:                         # http.fetch: GET/POST; redirects followed by hand, each hop checked
+#     timeoutMs: 30000
+#     maxTimeoutMs: 120000
+#     maxBytes: 5242880           # of a response body
+#     maxRedirects: 5
 
 # Hard stops, checked before policy; no rule, grant or approval overrides them. Built in: paths outside the
 # workspace (after .. and symlinks) and destructive command shapes (rm -rf of /, ~ or system directories, rm

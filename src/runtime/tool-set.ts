@@ -1,5 +1,6 @@
+import { domainBlock, SafetyBlockedError } from '../safety/index.js';
 import type { SecretResolver } from '../secret/index.js';
-import { browserTools, builtinTools, childEnv, execTool, type Tool } from '../tools/index.js';
+import { browserTools, builtinTools, childEnv, execTool, fetchTool, type Tool } from '../tools/index.js';
 import type { Config } from './config.js';
 
 /** What tools need from the process beyond config. */
@@ -18,7 +19,13 @@ export function configuredTools(config: Config, sources: ToolSources): Tool[] {
   return [
     ...builtinTools(),
     execTool({ config: exec, env: () => childEnv(sources.env, exec.env, sources.secrets.resolveString) }),
-    // Domain rules: pass safety's allow/deny check as checkUrl once src/safety exists.
-    ...browserTools(config.browser, { resolveSecret: sources.secrets.resolveString }),
+    fetchTool({ config: config.tools.http, domains: config.safety.domains }),
+    ...browserTools(config.browser, {
+      resolveSecret: sources.secrets.resolveString,
+      checkUrl: (url) => {
+        const block = domainBlock(url.href, config.safety.domains);
+        if (block) throw new SafetyBlockedError(block);
+      },
+    }),
   ];
 }

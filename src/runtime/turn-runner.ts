@@ -399,7 +399,11 @@ class TurnSteps {
       },
       this.env.signal ?? new AbortController().signal,
     );
-    this.append('tool', {
+    // A hard stop met while running (a redirect to a denied host) is recorded like one met at the gate.
+    const blocked: TurnEvent[] = result.blocked
+      ? [{ type: 'safety.blocked', stepId, payload: { callId, tool: call.name, ...result.blocked } }]
+      : [];
+    this.append('tool', ...blocked, {
       type: 'tool.result',
       stepId,
       payload: { callId, isError: result.isError, preview: result.preview, artifacts: result.artifacts },

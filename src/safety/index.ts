@@ -1,4 +1,4 @@
-export type { SafetyBlock } from './block.js';
+export { type SafetyBlock, SafetyBlockedError } from './block.js';
 export { type CommandScope, commandBlock } from './command-shapes.js';
 export { domainBlock } from './domain-rules.js';
 export { checkIntent, type IntentScope, type ToolIntent } from './intent.js';

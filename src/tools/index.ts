@@ -16,6 +16,8 @@ export { childEnv } from './exec/child-env.js';
 export { type ExecConfig, execConfigSchema } from './exec/exec-config.js';
 export { execTool } from './exec/exec-tool.js';
 export { builtinTools } from './fs/builtin-tools.js';
+export { fetchTool } from './http/fetch-tool.js';
+export { type HttpConfig, httpConfigSchema } from './http/http-config.js';
 export {
   type ToolCallRequest,
   ToolHost,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ArtifactStore } from '../artifact/index.js';
 import { errorMessage, PyclawError } from '../core/index.js';
 import type { ToolSpec } from '../llm/index.js';
-import type { ToolIntent } from '../safety/index.js';
+import { type SafetyBlock, SafetyBlockedError, type ToolIntent } from '../safety/index.js';
 import type { Tool, ToolAnnotations, ToolContext } from './contract.js';
 import { headTailPreview } from './preview.js';
 import { inputJsonSchema, parseToolInput } from './tool-input.js';
@@ -22,6 +22,8 @@ export interface ToolRunResult {
   preview: string;
   /** Refs of the artifacts the call produced, the full output's last. */
   artifacts: string[];
+  /** Set when a safety hard stop ended the call while it ran. */
+  blocked?: SafetyBlock;
 }
 
 export interface ToolHostOptions {
@@ -85,6 +87,7 @@ export class ToolHost {
       const output = await tool.tool.execute(ctx, parsed.input, signal);
       return await this.bounded(output.content, output.artifacts ?? [], output.isError ?? false);
     } catch (error) {
+      if (error instanceof SafetyBlockedError) return { ...failure(error.message), blocked: error.block };
       if (signal.aborted) return failure(`${call.tool} was cancelled: ${oneLine(errorMessage(error))}`);
       return failure(oneLine(errorMessage(error)));
     }
