@@ -8,6 +8,7 @@ import { canonicalJson, type NewEvent, newId } from '../src/core/index.js';
 import { createRedactor } from '../src/secret/index.js';
 import { EventLog } from '../src/session/index.js';
 import { type Db, openDatabase } from '../src/storage/index.js';
+import { httpLoad } from './http-load.js';
 import { median, medianMs, printResults, type Result, timeMs, timeMsAsync } from './measure.js';
 import { skillRanking } from './skill-ranking.js';
 import { turnOverhead } from './turn-overhead.js';
@@ -186,6 +187,7 @@ try {
   const artifacts = await artifactThroughput();
   const turns = await turnOverhead(dir);
   const skills = skillRanking(dir);
+  const load = await httpLoad(dir, { sessions: 50, turnsPerSession: 4 });
   results.push(
     { name: 'bare insert, one commit each (floor)', value: Math.round(floor.single), unit: 'rows/s' },
     { name: 'bare insert, batches of 1000 (floor)', value: Math.round(floor.batched), unit: 'rows/s' },
@@ -224,6 +226,7 @@ try {
     { name: `artifact get, ${ARTIFACT_MB} MiB stream`, value: artifacts.get, unit: 'MiB/s' },
     ...turns,
     ...skills,
+    ...load.results,
   );
   printResults(results);
 } finally {

@@ -134,6 +134,7 @@ const offlineDemo: ProviderOption = {
     provider: {
       kind: 'scripted',
       repeat: true,
+      perTurn: true,
       responses: [
         { toolCalls: [{ name: 'fs.list', arguments: { path: '.' } }] },
         {

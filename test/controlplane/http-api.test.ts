@@ -1,70 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningCli, runCli, startCli } from '../helpers/cli.js';
-import { useTempDirs } from '../helpers/temp-dir.js';
+import { describe, expect, it } from 'vitest';
+import { type Json, useServer } from '../helpers/serve.js';
 
-const tempDir = useTempDirs();
-let served: RunningCli | undefined;
-afterEach(async () => {
-  served?.child.kill('SIGKILL');
-  await served?.result;
-  served = undefined;
-});
-
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are JSON whose shape the assertions check
-type Json = any;
-
-interface Server {
-  url: string;
-  token: string;
-  workspace: string;
-  call(path: string, init?: RequestInit & { json?: unknown }): Promise<{ status: number; body: Json }>;
-}
-
-/** `pyclaw serve` as a child process on a free port, its agent scripted: write a file (asks), then answer. */
-async function startServer(): Promise<Server> {
-  const home = tempDir();
-  const workspace = tempDir();
-  expect(runCli(home, ['init']).code).toBe(0);
-  writeFileSync(
-    join(home, 'config.yaml'),
-    `providers:
-  script:
-    kind: scripted
-    repeat: true
-    responses:
-      - toolCalls: [{ name: fs.write, arguments: { path: hello.txt, content: "hi\\n" } }]
-      - text: "Wrote hello.txt."
-agents:
-  default:
-    models:
-      default: { provider: script, model: demo }
-    tools: [fs.write]
-`,
-  );
-  served = startCli(home, ['serve', '--port', '0'], {}, workspace);
-  while (!served.output().stdout.includes('serving on')) {
-    if (served.child.exitCode !== null) throw new Error(served.output().stderr);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  const url = served.output().stdout.match(/serving on (\S+)/)?.[1] as string;
-  const token = readFileSync(join(home, 'secrets'), 'utf8').match(/^api_token=(.+)$/m)?.[1] as string;
-  return {
-    url,
-    token,
-    workspace,
-    async call(path, init = {}) {
-      const response = await fetch(`${url}${path}`, {
-        ...init,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
-        body: init.json === undefined ? init.body : JSON.stringify(init.json),
-      });
-      return { status: response.status, body: await response.json() };
-    },
-  };
-}
+const startServer = useServer();
 
 /** Reads Server-Sent Events until `count` have arrived. */
 async function readEvents(url: string, token: string, count: number, headers: Record<string, string> = {}) {
@@ -228,9 +168,9 @@ describe('the HTTP API of pyclaw serve', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    await startServer();
-    served?.child.kill('SIGTERM');
-    const result = await served?.result;
+    const server = await startServer();
+    server.process.child.kill('SIGTERM');
+    const result = await server.process.result;
     expect(result?.code).toBe(0);
     expect(result?.stdout).toContain('SIGTERM: stopping');
   });

@@ -22,6 +22,30 @@ describe('scripted provider', () => {
     expect(provider.requests).toHaveLength(2);
   });
 
+  it('plays the script from its start in every turn when perTurn, however turns interleave', async () => {
+    const provider = createScriptedProvider('demo', {
+      perTurn: true,
+      repeat: true,
+      responses: [{ toolCalls: [{ name: 'fs.list' }] }, { text: 'listed' }],
+    });
+    const afterTool = {
+      model: 'demo-model',
+      messages: [
+        { role: 'user' as const, content: 'go' },
+        { role: 'assistant' as const, content: '', toolCalls: [{ id: 'c1', name: 'fs.list', arguments: {} }] },
+        { role: 'tool' as const, toolCallId: 'c1', content: 'a.txt' },
+      ],
+    };
+    const answers = await Promise.all([ask, ask, afterTool, ask, afterTool].map((r) => provider.complete(r)));
+    expect(answers.map((a) => a.text || a.toolCalls[0]?.name)).toEqual([
+      'fs.list',
+      'fs.list',
+      'listed',
+      'fs.list',
+      'listed',
+    ]);
+  });
+
   it('starts over after the last response when told to repeat', async () => {
     const provider = createScriptedProvider('demo', {
       repeat: true,

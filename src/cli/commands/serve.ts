@@ -21,7 +21,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   const app = await openApp();
   const server = await startHttpServer(app, options);
   process.stdout.write(
-    `${pc.green('✓')} PyClaw serving on ${server.url} (bearer token: ${server.tokenSource})\n`,
+    `${pc.green('✓')} PyClaw serving on ${server.url} (bearer token: ${server.tokenSource})\n` +
+      `  web console: ${server.url}/ (paste the token, or open ${server.url}/#token=<token>)\n`,
   );
   const telegram = await startTelegram(app);
   void resumeInterruptedTurns(app, telegram);

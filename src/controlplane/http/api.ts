@@ -1,7 +1,9 @@
+import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { findPendingApproval, type PyclawApp, pendingApprovals, runInSession } from '../../runtime/index.js';
+import { consolePage } from '../console/console-page.js';
 import { constantTimeEqual } from './constant-time.js';
 import { errorResponse, httpError } from './http-errors.js';
 import { sessionEventsStream } from './session-events-stream.js';
@@ -40,6 +42,7 @@ export function createHttpApi(app: PyclawApp, options: HttpApiOptions): Hono {
     }),
   );
 
+  api.get('/', (c) => c.html(consolePage));
   api.get('/v1/health', (c) => c.json({ ok: true }));
   api.use('/v1/*', async (c, next) => {
     const given = c.req.header('authorization')?.match(/^Bearer (.+)$/)?.[1];
@@ -96,6 +99,20 @@ export function createHttpApi(app: PyclawApp, options: HttpApiOptions): Hono {
         answer: { approvalId: pending.approvalId, decision, by: 'user:http' },
       }),
     );
+  });
+
+  api.get('/v1/artifacts/:ref', (c) => {
+    const ref = c.req.param('ref');
+    const info = app.artifacts.stat(ref);
+    if (!info) throw httpError('http.not-found', `no artifact ${ref}`);
+    return new Response(Readable.toWeb(app.artifacts.get(ref)) as ReadableStream, {
+      headers: {
+        'content-type': info.mime,
+        'content-length': String(info.size),
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'",
+      },
+    });
   });
 
   return api;

@@ -34,6 +34,11 @@ export const scriptedProviderConfigSchema = z.strictObject({
   responses: z.array(scriptedResponseSchema).default([]),
   /** Start over from the first response after the last, instead of running out. */
   repeat: z.boolean().default(false),
+  /**
+   * Each turn plays the script from its start: the Nth model call after the user's latest message gets
+   * the Nth response, so turns of concurrent sessions do not take each other's answers.
+   */
+  perTurn: z.boolean().default(false),
   pricing: modelPricingSchema.optional(),
   ...callPolicySchema.shape,
 });
@@ -54,6 +59,7 @@ export function createScriptedProvider(
   const {
     responses: initial,
     repeat,
+    perTurn,
     pricing,
   } = scriptedProviderConfigSchema.parse({
     ...config,
@@ -69,8 +75,8 @@ export function createScriptedProvider(
   ): Promise<CompletionResponse> {
     if (options.signal?.aborted) throw new LlmError('aborted', id, 'the call was aborted');
     requests.push(request);
-    const next = script.shift();
-    if (next && repeat) script.push(next);
+    const next = perTurn ? script[stepInTurn(request) % (repeat ? script.length : Infinity)] : script.shift();
+    if (next && repeat && !perTurn) script.push(next);
     if (!next) {
       throw new LlmError('bad_request', id, `scripted provider ran out of responses after ${served}`, {
         hint: 'Add another entry to its `responses` list.',
@@ -99,4 +105,10 @@ export function createScriptedProvider(
     complete,
     push: (...more) => script.push(...more.map((response) => scriptedResponseSchema.parse(response))),
   };
+}
+
+/** How many answers the model already gave since the user's latest message. */
+function stepInTurn(request: CompletionRequest): number {
+  const lastUser = request.messages.findLastIndex((message) => message.role === 'user');
+  return request.messages.slice(lastUser + 1).filter((message) => message.role === 'assistant').length;
 }
