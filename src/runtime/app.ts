@@ -86,7 +86,7 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
       return registry;
     },
     tools() {
-      tools ??= new ToolHost(configuredTools(config, { env, secrets }), { artifacts });
+      tools ??= new ToolHost(configuredTools(config, { env, secrets }), { artifacts, redactor });
       return tools;
     },
     async close() {

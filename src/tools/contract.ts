@@ -21,7 +21,15 @@ export interface ToolContext {
   /** Absolute paths the call may touch; the first is its working directory. */
   workspaceRoots: readonly string[];
   artifacts: ArtifactStore;
+  /**
+   * Replaces known secrets in text. A tool that cuts its output into a preview redacts before cutting:
+   * a secret cut in half would no longer be recognised.
+   */
+  redact(text: string): string;
 }
+
+/** The context a caller gives the host; the host adds `redact`. */
+export type ToolCallContext = Omit<ToolContext, 'redact'>;
 
 export interface ToolOutput {
   content: string;

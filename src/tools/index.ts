@@ -9,6 +9,7 @@ export {
   defineTool,
   type Tool,
   type ToolAnnotations,
+  type ToolCallContext,
   type ToolContext,
   type ToolOutput,
 } from './contract.js';

@@ -3,7 +3,8 @@ import type { ArtifactStore } from '../artifact/index.js';
 import { errorMessage, PyclawError } from '../core/index.js';
 import type { ToolSpec } from '../llm/index.js';
 import { type SafetyBlock, SafetyBlockedError, type ToolIntent } from '../safety/index.js';
-import type { Tool, ToolAnnotations, ToolContext } from './contract.js';
+import type { Redactor } from '../secret/index.js';
+import type { Tool, ToolAnnotations, ToolCallContext } from './contract.js';
 import { headTailPreview } from './preview.js';
 import { inputJsonSchema, parseToolInput } from './tool-input.js';
 import { selectToolNames } from './tool-patterns.js';
@@ -30,6 +31,8 @@ export interface ToolHostOptions {
   artifacts: ArtifactStore;
   /** Largest output returned whole; default 4096. */
   previewBytes?: number;
+  /** Applied to every output before it is cut into a preview (the event log redacts only what it sees). */
+  redactor?: Redactor;
 }
 
 const previewBytesSchema = z.int().min(256).default(4096);
@@ -40,6 +43,7 @@ export class ToolHost {
   private readonly tools = new Map<string, { tool: Tool; spec: ToolSpec }>();
   private readonly artifacts: ArtifactStore;
   private readonly previewBytes: number;
+  private readonly redact: (text: string) => string;
 
   constructor(tools: readonly Tool[], options: ToolHostOptions) {
     const previewBytes = previewBytesSchema.safeParse(options.previewBytes);
@@ -48,6 +52,8 @@ export class ToolHost {
     }
     this.previewBytes = previewBytes.data;
     this.artifacts = options.artifacts;
+    const { redactor } = options;
+    this.redact = redactor ? (text) => redactor.redactText(text) : (text) => text;
     for (const tool of tools) this.register(tool);
   }
 
@@ -77,14 +83,14 @@ export class ToolHost {
    * artifact store failed), and then the call's outcome is unknown. A tool that ignores `signal` is
    * waited for: reporting a call as ended while its tool may still be acting would make the log lie.
    */
-  async run(call: ToolCallRequest, ctx: ToolContext, signal: AbortSignal): Promise<ToolRunResult> {
+  async run(call: ToolCallRequest, ctx: ToolCallContext, signal: AbortSignal): Promise<ToolRunResult> {
     const tool = this.tools.get(call.tool);
     if (!tool) return failure(`no tool named "${call.tool}"`);
     if (signal.aborted) return failure(`${call.tool} was cancelled before it started`);
     const parsed = parseToolInput(tool.tool, call.input);
     if (!parsed.ok) return failure(parsed.message);
     try {
-      const output = await tool.tool.execute(ctx, parsed.input, signal);
+      const output = await tool.tool.execute({ ...ctx, redact: this.redact }, parsed.input, signal);
       return await this.bounded(output.content, output.artifacts ?? [], output.isError ?? false);
     } catch (error) {
       if (error instanceof SafetyBlockedError) return { ...failure(error.message), blocked: error.block };
@@ -102,8 +108,8 @@ export class ToolHost {
   }
 
   private async bounded(content: string, artifacts: string[], isError: boolean): Promise<ToolRunResult> {
-    const bytes = Buffer.from(content);
-    if (bytes.length <= this.previewBytes) return { isError, preview: content, artifacts };
+    const bytes = Buffer.from(this.redact(content));
+    if (bytes.length <= this.previewBytes) return { isError, preview: bytes.toString('utf8'), artifacts };
     const { ref } = await this.artifacts.put(bytes, { mime: 'text/plain; charset=utf-8' });
     return {
       isError,

@@ -1,14 +1,16 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, SecretResolver, setSecret } from '../../src/secret/index.js';
+import { createRedactor, type Redactor, SecretResolver, setSecret } from '../../src/secret/index.js';
 import { childEnv, execConfigSchema, execTool } from '../../src/tools/index.js';
 import { useToolWorkspace } from './workspace-fixture.js';
 
 const openWorkspace = useToolWorkspace();
 
 /** A workspace whose host has `exec`, configured as config.yaml's `tools: exec:` would. */
-function openExec(options: { config?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {}) {
+function openExec(
+  options: { config?: Record<string, unknown>; env?: NodeJS.ProcessEnv; redactor?: Redactor } = {},
+) {
   const config = execConfigSchema.parse(options.config ?? {});
   const env = options.env ?? { PATH: process.env.PATH };
   const resolver = { current: undefined as SecretResolver | undefined };
@@ -16,7 +18,7 @@ function openExec(options: { config?: Record<string, unknown>; env?: NodeJS.Proc
     config,
     env: () => childEnv(env, config.env, (text) => resolver.current?.resolveString(text) ?? text),
   });
-  const opened = openWorkspace({ extraTools: [tool] });
+  const opened = openWorkspace({ extraTools: [tool], redactor: options.redactor });
   resolver.current = new SecretResolver({
     env,
     redactor: createRedactor(),
@@ -159,5 +161,20 @@ describe('exec', () => {
       isError: true,
       preview: expect.stringContaining('invalid input for exec: timeout_ms'),
     });
+  });
+
+  it('redacts known secrets before cutting output into a preview, so no part of one shows', async () => {
+    const canary = 'canary-7f3e9a1c5b2d8e4f';
+    const redactor = createRedactor();
+    redactor.register(canary, 'deploy_token');
+    const { run, workspace, store } = openExec({ redactor });
+    // The head of the preview ends inside the canary: cut first, its prefix would be left in plain sight.
+    const before = 'x'.repeat(830);
+    writeFileSync(join(workspace, 'out.txt'), `${before}${canary}${'y'.repeat(4000)}`);
+    const result = await run('exec', { command: 'cat out.txt' });
+    expect(result.preview).not.toContain(canary.slice(0, 10));
+    expect(result.preview).toContain(`${before}[REDACTED:`);
+    const stored = (await store.getBytes(result.artifacts[0] as string)).toString();
+    expect(stored).not.toContain(canary);
   });
 });

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { builtinTools, type Tool, type ToolContext, ToolHost } from '../../src/tools/index.js';
+import type { Redactor } from '../../src/secret/index.js';
+import { builtinTools, type Tool, type ToolCallContext, ToolHost } from '../../src/tools/index.js';
 import { openStore } from '../artifact/store-fixture.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
@@ -15,7 +16,7 @@ export function useToolWorkspace() {
   afterEach(() => {
     for (const db of opened.splice(0)) db.close();
   });
-  return (options: { extraTools?: Tool[]; previewBytes?: number } = {}) => {
+  return (options: { extraTools?: Tool[]; previewBytes?: number; redactor?: Redactor } = {}) => {
     const home = tempDir();
     const workspace = join(home, 'workspace');
     const outside = join(home, 'outside');
@@ -26,8 +27,9 @@ export function useToolWorkspace() {
     const host = new ToolHost([...builtinTools(), ...(options.extraTools ?? [])], {
       artifacts: store,
       previewBytes: options.previewBytes,
+      redactor: options.redactor,
     });
-    const ctx: ToolContext = {
+    const ctx: ToolCallContext = {
       sessionId: 'session-1',
       turnId: 'turn-1',
       callId: 'call-1',

@@ -86,8 +86,9 @@ function dropped(stream: CapturedStream): string {
 }
 
 async function shown(ctx: ToolContext, stream: CapturedStream, artifacts: string[]): Promise<string> {
-  if (stream.bytes.length <= streamPreviewBytes) return stream.bytes.toString('utf8');
-  const { ref } = await ctx.artifacts.put(stream.bytes, { mime: 'text/plain; charset=utf-8' });
+  const bytes = Buffer.from(ctx.redact(stream.bytes.toString('utf8')));
+  if (bytes.length <= streamPreviewBytes) return bytes.toString('utf8');
+  const { ref } = await ctx.artifacts.put(bytes, { mime: 'text/plain; charset=utf-8' });
   artifacts.push(ref);
-  return headTailPreview(stream.bytes, ref, streamPreviewBytes);
+  return headTailPreview(bytes, ref, streamPreviewBytes);
 }
