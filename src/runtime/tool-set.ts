@@ -1,4 +1,3 @@
-import { domainBlock, SafetyBlockedError } from '../safety/index.js';
 import type { SecretResolver } from '../secret/index.js';
 import { browserTools, builtinTools, childEnv, execTool, fetchTool, type Tool } from '../tools/index.js';
 import type { Config } from './config.js';
@@ -22,10 +21,7 @@ export function configuredTools(config: Config, sources: ToolSources): Tool[] {
     fetchTool({ config: config.tools.http, domains: config.safety.domains }),
     ...browserTools(config.browser, {
       resolveSecret: sources.secrets.resolveString,
-      checkUrl: (url) => {
-        const block = domainBlock(url.href, config.safety.domains);
-        if (block) throw new SafetyBlockedError(block);
-      },
+      domains: config.safety.domains,
     }),
   ];
 }

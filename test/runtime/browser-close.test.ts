@@ -29,7 +29,7 @@ function isRunning(pid: number): boolean {
 describe('the browser and the app', () => {
   it('one Chromium starts on the first browser call and ends when the app closes', async () => {
     const app = await openApp({ env: { PYCLAW_HOME: tempDir() } });
-    const site = await startSite();
+    const { url: site } = await startSite();
     expect(chromiumChildren()).toEqual([]);
     const ctx = {
       sessionId: 'session-1',

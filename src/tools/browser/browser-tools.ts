@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PyclawError } from '../../core/index.js';
+import { type DomainRules, domainBlock, SafetyBlockedError } from '../../safety/index.js';
 import { defineTool, type Tool, type ToolAnnotations } from '../contract.js';
 import type { BrowserBackend } from './backend.js';
 import type { BrowserConfig } from './browser-config.js';
@@ -11,10 +12,11 @@ export interface BrowserToolOptions {
   /** Resolves `browser.pinchtab.token`, a secret reference. */
   resolveSecret: (reference: string) => string;
   /**
-   * Domain rules for `browser.open`: throws (a PyclawError saying why) when the URL may not be opened.
-   * The safety module's domain allow/deny lists plug in here.
+   * Safety's domain rules. `browser.open` checks its URL (and declares it as intent, so the turn runner
+   * checks it before policy too); in Chromium they also stop every later request (redirects, clicked
+   * links, form posts, page resources) to a refused host.
    */
-  checkUrl?: (url: URL) => void;
+  domains?: DomainRules;
 }
 
 const acting: ToolAnnotations = { readOnly: false, destructive: false, idempotent: false, openWorld: true };
@@ -46,9 +48,11 @@ export function browserTools(config: BrowserConfig, options: BrowserToolOptions)
       "Open an http(s) URL in this session's browser tab (created on first use). Then call browser.snapshot to see what can be clicked or typed into.",
     input: z.strictObject({ url: z.string().min(1).describe('Absolute http or https URL') }),
     annotations: { ...acting, idempotent: true },
+    intent: ({ url }) => ({ urls: [url] }),
     async execute(ctx, input, signal) {
       const url = openableUrl(input.url);
-      options.checkUrl?.(url);
+      const block = options.domains && domainBlock(url.href, options.domains);
+      if (block) throw new SafetyBlockedError(block);
       const page = await browser().open(ctx.sessionId, url.href, signal);
       const status = page.status === undefined ? '' : ` (HTTP ${page.status})`;
       return { content: `opened${status}: ${pageLine(page)}` };
@@ -142,7 +146,13 @@ function createBackend(config: BrowserConfig, options: BrowserToolOptions): Brow
       ...(token === undefined ? {} : { token: () => options.resolveSecret(token) }),
     });
   }
-  return playwrightBackend({ executablePath: config.executablePath, timeoutMs: config.timeoutMs });
+  const { domains } = options;
+  const guarded = domains !== undefined && (domains.allow.length > 0 || domains.deny.length > 0);
+  return playwrightBackend({
+    executablePath: config.executablePath,
+    timeoutMs: config.timeoutMs,
+    ...(guarded ? { blockedBy: (url: string) => domainBlock(url, domains) } : {}),
+  });
 }
 
 /** Only web pages: `file:`, `javascript:` and browser-internal URLs would reach past the network. */

@@ -1,11 +1,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { errorMessage, PyclawError } from '../../core/index.js';
+import { type SafetyBlock, SafetyBlockedError } from '../../safety/index.js';
 import type { BrowserBackend, PageElement, PageSummary } from './backend.js';
 import { interactiveRoles, requireKnownRef } from './page-elements.js';
 
 export interface PlaywrightBackendOptions {
   executablePath: string;
   timeoutMs: number;
+  /** Why the browser may not request `url` (safety's domain rules), or undefined when it may. */
+  blockedBy?: (url: string) => SafetyBlock | undefined;
 }
 
 /** Flags for a Chromium that runs unattended and phones nowhere on its own. */
@@ -23,6 +26,8 @@ interface SessionTab {
   page: Page;
   /** Refs the last snapshot listed; cleared when the page navigates, since they then name nothing. */
   refs: Set<string> | undefined;
+  /** A page load the domain rules stopped during the current call. */
+  blocked: SafetyBlock | undefined;
 }
 
 /** An element of `ariaSnapshotJSON({ mode: 'ai' })`; text children come as plain strings. */
@@ -68,11 +73,26 @@ export function playwrightBackend(options: PlaywrightBackendOptions): BrowserBac
     const context = await (await started).newContext();
     context.setDefaultTimeout(options.timeoutMs);
     const page = await context.newPage();
-    const tab: SessionTab = { context, page, refs: undefined };
+    const tab: SessionTab = { context, page, refs: undefined, blocked: undefined };
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) tab.refs = undefined;
     });
+    if (options.blockedBy) await guardRequests(tab, options.blockedBy);
     return tab;
+  };
+
+  /** Runs a call that may load a page, and fails it when the domain rules stopped that load. */
+  const guarded = async <T>(tab: SessionTab, action: () => Promise<T>): Promise<T> => {
+    tab.blocked = undefined;
+    let result: T;
+    try {
+      result = await action();
+    } catch (error) {
+      if (tab.blocked) throw new SafetyBlockedError(tab.blocked);
+      throw error;
+    }
+    if (tab.blocked && tab.page.url().startsWith('chrome-error:')) throw new SafetyBlockedError(tab.blocked);
+    return result;
   };
 
   const tabOf = async (session: string): Promise<SessionTab> => {
@@ -105,9 +125,9 @@ export function playwrightBackend(options: PlaywrightBackendOptions): BrowserBac
         tabs.set(session, tab);
         tab.catch(() => tabs.delete(session));
       }
-      const { page } = await tab;
-      const response = await page.goto(url, { signal });
-      return { ...(await summary(page)), ...(response ? { status: response.status() } : {}) };
+      const opened = await tab;
+      const response = await guarded(opened, () => opened.page.goto(url, { signal }));
+      return { ...(await summary(opened.page)), ...(response ? { status: response.status() } : {}) };
     },
 
     async snapshot(session, signal) {
@@ -121,17 +141,21 @@ export function playwrightBackend(options: PlaywrightBackendOptions): BrowserBac
     async click(session, ref, signal) {
       const tab = await tabOf(session);
       requireKnownRef(tab.refs, ref);
-      await tab.page.getByRef(ref).click({ signal });
-      return settled(tab.page);
+      return guarded(tab, async () => {
+        await tab.page.getByRef(ref).click({ signal });
+        return settled(tab.page);
+      });
     },
 
     async type(session, ref, text, submit, signal) {
       const tab = await tabOf(session);
       requireKnownRef(tab.refs, ref);
       const element = tab.page.getByRef(ref);
-      await element.fill(text, { signal });
-      if (submit) await element.press('Enter', { signal });
-      return settled(tab.page);
+      return guarded(tab, async () => {
+        await element.fill(text, { signal });
+        if (submit) await element.press('Enter', { signal });
+        return settled(tab.page);
+      });
     },
 
     async text(session, signal) {
@@ -154,6 +178,29 @@ export function playwrightBackend(options: PlaywrightBackendOptions): BrowserBac
       await (await started?.catch(() => undefined))?.close();
     },
   };
+}
+
+/**
+ * Holds every request of the tab's page, redirects included, until the domain rules pass it; a refused
+ * one fails as blocked-by-client. Playwright's own routing lets redirects through unseen, so this goes
+ * to the DevTools protocol's Fetch domain, which pauses each hop. Popups the page opens are not covered.
+ */
+async function guardRequests(tab: SessionTab, blockedBy: (url: string) => SafetyBlock | undefined) {
+  const cdp = await tab.context.newCDPSession(tab.page);
+  cdp.on('Fetch.requestPaused', (event) => {
+    const { url } = event.request;
+    const block = /^(https?|wss?):/.test(url) ? blockedBy(url.replace(/^ws/, 'http')) : undefined;
+    if (block && event.resourceType === 'Document') {
+      tab.blocked = { rule: block.rule, reason: `${block.reason} (loading ${url})` };
+    }
+    const { requestId } = event;
+    const answer = block
+      ? cdp.send('Fetch.failRequest', { requestId, errorReason: 'BlockedByClient' })
+      : cdp.send('Fetch.continueRequest', { requestId });
+    // The page may close while a request waits; its answer then has nowhere to go.
+    answer.catch(() => undefined);
+  });
+  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*', requestStage: 'Request' }] });
 }
 
 /** The interactive elements of an AI-mode aria tree, in document order. */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DomainRules } from '../../../src/safety/index.js';
 import { browserConfigSchema, browserTools, type ToolHost } from '../../../src/tools/index.js';
 import { useToolWorkspace } from '../workspace-fixture.js';
 import { refOf, useTestSite } from './test-site.js';
@@ -10,11 +11,12 @@ afterEach(async () => {
   for (const host of hosts.splice(0)) await host.close();
 });
 
-function openChromium() {
+function openChromium(domains?: DomainRules) {
   const tools = browserTools(browserConfigSchema.parse({ backend: 'playwright' }), {
     resolveSecret: () => {
       throw new Error('no secret is needed');
     },
+    ...(domains ? { domains } : {}),
   });
   const workspace = openWorkspace({ extraTools: tools });
   hosts.push(workspace.host);
@@ -24,7 +26,7 @@ function openChromium() {
 describe('browser tools in Chromium', () => {
   it('open, snapshot, type, click and text drive a real page; a screenshot is a PNG artifact', async () => {
     const { run, store } = openChromium();
-    const site = await startSite();
+    const { url: site } = await startSite();
 
     expect(await run('browser.open', { url: `${site}/` })).toMatchObject({
       isError: false,
@@ -59,7 +61,7 @@ describe('browser tools in Chromium', () => {
 
   it('after a click navigates, old refs are refused until the next snapshot', async () => {
     const { run } = openChromium();
-    const site = await startSite();
+    const { url: site } = await startSite();
     await run('browser.open', { url: `${site}/` });
     const about = refOf((await run('browser.snapshot', {})).preview, 'link', 'About');
     expect((await run('browser.click', { ref: about })).preview).toBe(
@@ -79,7 +81,7 @@ describe('browser tools in Chromium', () => {
 
   it('each session has its own tab, and a session without one is told to open a page', async () => {
     const { run, host, ctx } = openChromium();
-    const site = await startSite();
+    const { url: site } = await startSite();
     await run('browser.open', { url: `${site}/about` });
     const other = { ...ctx, sessionId: 'session-2' };
     const signal = new AbortController().signal;
@@ -92,6 +94,36 @@ describe('browser tools in Chromium', () => {
     expect((await host.run({ tool: 'browser.text', input: {} }, other, signal)).preview).toContain(
       'Nobody greeted yet',
     );
+  });
+
+  it('with safety.domains, no request reaches a denied host: not through a redirect, not through a link', async () => {
+    const { run } = openChromium({ allow: [], deny: ['localhost'] });
+    const site = await startSite();
+    const port = new URL(site.url).port;
+    const denied = `http://localhost:${port}/about`;
+    expect(
+      await run('browser.open', { url: `${site.url}/redirect?to=${encodeURIComponent(denied)}` }),
+    ).toMatchObject({
+      isError: true,
+      preview: `blocked by safety: localhost is denied by safety.domains.deny (localhost) (loading ${denied})`,
+      blocked: { rule: 'domain.deny' },
+    });
+    await run('browser.open', { url: `${site.url}/elsewhere` });
+    const away = refOf((await run('browser.snapshot', {})).preview, 'link', 'Away');
+    expect((await run('browser.click', { ref: away })).preview).toBe(
+      `blocked by safety: localhost is denied by safety.domains.deny (localhost) (loading ${denied})`,
+    );
+    expect(await run('browser.open', { url: denied })).toMatchObject({
+      isError: true,
+      preview: 'blocked by safety: localhost is denied by safety.domains.deny (localhost)',
+    });
+    expect(site.hits).toEqual(
+      expect.arrayContaining([`127.0.0.1:${port}/redirect`, `127.0.0.1:${port}/elsewhere`]),
+    );
+    expect(site.hits.filter((hit) => hit.startsWith('localhost'))).toEqual([]);
+    expect(openChromium().host.intent({ tool: 'browser.open', input: { url: denied } })).toEqual({
+      urls: [denied],
+    });
   });
 
   it('refuses URLs that are not http(s) before starting anything', async () => {

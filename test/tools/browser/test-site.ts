@@ -13,7 +13,16 @@ export const greetingPage = `<!doctype html>
 
 export const aboutPage = `<!doctype html><title>About</title><p>All about greeting.</p><a href="/">Back</a>`;
 
-/** A real HTTP server on 127.0.0.1 serving the greeter, closed after the current test. */
+export interface TestSite {
+  url: string;
+  /** Every request the site received, as `host/path`. */
+  hits: string[];
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 serving the greeter, closed after the current test. Also
+ * `/redirect?to=URL` (a 302) and `/elsewhere`, a page linking to the same server named `localhost`.
+ */
 export function useTestSite() {
   const servers: { close(): void; closeAllConnections(): void }[] = [];
   afterEach(() => {
@@ -22,15 +31,28 @@ export function useTestSite() {
       server.close();
     }
   });
-  return async (): Promise<string> => {
+  return async (): Promise<TestSite> => {
+    const hits: string[] = [];
     const server = createServer((request, response) => {
-      const page = request.url === '/' ? greetingPage : request.url === '/about' ? aboutPage : undefined;
+      const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
+      hits.push(`${url.host}${url.pathname}`);
+      const redirect = url.pathname === '/redirect' ? url.searchParams.get('to') : null;
+      if (redirect) {
+        response.writeHead(302, { location: redirect });
+        return response.end();
+      }
+      const pages: Record<string, string> = {
+        '/': greetingPage,
+        '/about': aboutPage,
+        '/elsewhere': `<title>Elsewhere</title><a href="http://localhost:${url.port}/about">Away</a>`,
+      };
+      const page = pages[url.pathname];
       response.writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
       response.end(page ?? '<title>Not found</title>');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     servers.push(server);
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
   };
 }
 
