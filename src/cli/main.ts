@@ -153,6 +153,17 @@ function buildProgram(): Command {
     .option('--replace', 'replace an installed skill of the same name')
     .action(async (path, options) => (await import('./commands/skills.js')).add(path, options));
 
+  program
+    .command('doctor')
+    .description('check storage, event chains, artifacts, providers, tools, channels, disk and clock')
+    .option(
+      '--fix',
+      'apply the safe repairs: checkpoint the WAL, gc unreferenced artifacts, release stale leases',
+    )
+    .option('--full', "verify every session's hash chain (default: the 20 most recent)")
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/doctor.js')).doctor(options));
+
   const llm = program.command('llm').description('model providers');
   llm
     .command('test')

@@ -12,9 +12,10 @@ export {
   type ProviderDetection,
   type ProviderOption,
 } from './provider-detection.js';
+export { modelToTry } from './provider-model.js';
 export { replaySession, type SessionReplay } from './replay-session.js';
 export { type RunSessionOptions, type RunSessionResult, runInSession } from './run-session.js';
-export { type LeaseOptions, SessionLease } from './session-lease.js';
+export { type LeaseOptions, releaseStaleLeases, SessionLease, staleLeases } from './session-lease.js';
 export {
   type ApprovalAnswer,
   type ApprovalPrompt,

@@ -80,6 +80,24 @@ export class SessionLease {
   }
 }
 
+/** Leases whose holder is gone (expired, or a dead process on this host): safe to release. */
+export function staleLeases(db: Db, clock: Clock = systemClock): Array<{ sessionId: string; pid: number }> {
+  const rows = db
+    .prepare('SELECT session_id, owner, host, pid, expires_at FROM session_leases')
+    .all() as Array<LeaseRow & { session_id: string }>;
+  return rows
+    .filter((row) => row.expires_at <= clock.now() || !holderIsAlive(row))
+    .map((row) => ({ sessionId: row.session_id, pid: row.pid }));
+}
+
+/** Releases the stale leases; returns the sessions freed. */
+export function releaseStaleLeases(db: Db, clock: Clock = systemClock): string[] {
+  const stale = staleLeases(db, clock);
+  const release = db.prepare('DELETE FROM session_leases WHERE session_id = ? AND pid = ?');
+  for (const { sessionId, pid } of stale) release.run(sessionId, pid);
+  return stale.map((lease) => lease.sessionId);
+}
+
 function holderIsAlive(held: LeaseRow): boolean {
   if (held.host !== hostname()) return true;
   if (held.pid === process.pid) return true;

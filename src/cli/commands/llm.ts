@@ -1,8 +1,7 @@
 import pc from 'picocolors';
 import { PyclawError } from '../../core/index.js';
 import { type Provider, type ProviderTestResult, testProvider } from '../../llm/index.js';
-import { agentModelRefs } from '../../registry/index.js';
-import type { Config } from '../../runtime/index.js';
+import { type Config, modelToTry } from '../../runtime/index.js';
 import { printJson, printTable } from '../output.js';
 import { type JsonOption, withApp } from '../with-app.js';
 
@@ -22,7 +21,7 @@ export function test(options: JsonOption & { provider?: string; model?: string }
     for (const id of ids) {
       const provider = requireProvider(providers, id, app.paths.config);
       const providerKind = app.config.providers[id]?.kind ?? '';
-      const model = options.model ?? modelToTry(app.config, id);
+      const model = options.model ?? requireModel(app.config, id);
       checks.push({ provider: id, providerKind, model, ...(await testProvider(provider, model)) });
     }
     if (!checks.every((check) => check.ok)) process.exitCode = 1;
@@ -49,14 +48,9 @@ function requireProvider(providers: Map<string, Provider>, id: string, configPat
   throw new PyclawError('cli.no-provider', `no provider "${id}" in ${configPath} (configured: ${known})`);
 }
 
-/** The model an agent uses with this provider; providers that serve one model need no name. */
-function modelToTry(config: Config, providerId: string): string {
-  for (const { models } of Object.values(config.agents)) {
-    if (!models) continue;
-    for (const { ref } of agentModelRefs(models)) if (ref.provider === providerId) return ref.model;
-  }
-  const kind = config.providers[providerId]?.kind;
-  if (kind === 'local' || kind === 'cortensor' || kind === 'scripted') return kind;
+function requireModel(config: Config, providerId: string): string {
+  const model = modelToTry(config, providerId);
+  if (model) return model;
   throw new PyclawError(
     'cli.no-model',
     `no agent uses provider "${providerId}", so there is no model to try`,

@@ -1,0 +1,29 @@
+import type { PyclawApp } from '../runtime/index.js';
+import type { CheckResult } from './check-result.js';
+import { channelChecks, chromiumCheck, clockCheck, diskCheck } from './environment-checks.js';
+import { artifactCheck, eventChainCheck, leaseCheck } from './log-checks.js';
+import { providerChecks } from './provider-checks.js';
+import { storageChecks } from './storage-checks.js';
+
+export interface DoctorOptions {
+  /** Apply the safe repairs (checkpoint the WAL, gc unreferenced artifacts, release stale leases). */
+  fix?: boolean;
+  /** Verify every session's hash chain instead of the most recent ones. */
+  full?: boolean;
+}
+
+/** Every check of `pyclaw doctor`, in the order they are shown. */
+export async function runDoctor(app: PyclawApp, options: DoctorOptions = {}): Promise<CheckResult[]> {
+  const fix = options.fix ?? false;
+  return [
+    ...storageChecks(app, fix),
+    eventChainCheck(app, options.full ?? false),
+    ...(await artifactCheck(app, fix)),
+    leaseCheck(app, fix),
+    ...(await providerChecks(app)),
+    ...chromiumCheck(app),
+    ...(await channelChecks(app)),
+    diskCheck(app),
+    clockCheck(app),
+  ];
+}
