@@ -70,10 +70,25 @@ export interface CompleteOptions {
   onDelta?: (text: string) => void;
 }
 
+export interface EmbedRequest {
+  model: string;
+  texts: string[];
+  /** Vector size, for models that can shorten their vectors (OpenAI text-embedding-3-*). */
+  dimensions?: number;
+}
+
+export interface EmbedResponse {
+  /** One vector per text, in the order of the request. */
+  vectors: Float32Array[];
+  usage: { inputTokens: number };
+}
+
 export interface Provider {
   /** The name given to this provider in config (`providers.<id>`). */
   readonly id: string;
   complete(request: CompletionRequest, options?: CompleteOptions): Promise<CompletionResponse>;
+  /** Embeddings, for providers that serve them. */
+  embed?(request: EmbedRequest, options?: { signal?: AbortSignal }): Promise<EmbedResponse>;
   /** Frees what the provider holds (a loaded local model); a later call loads it again. */
   close?(): Promise<void>;
 }

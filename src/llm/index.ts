@@ -16,6 +16,8 @@ export {
   chatMessageSchema,
   completionRequestSchema,
   completionResponseSchema,
+  type EmbedRequest,
+  type EmbedResponse,
   LlmError,
   type LlmErrorKind,
   llmErrorKinds,

@@ -135,4 +135,69 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (channel, update_id)
   ) WITHOUT ROWID;
   `,
+  // 6: long-term memory: memories (FTS5-indexed), candidates the reflect phase proposed (rejected ones
+  // kept so they are not proposed again) and the events each came from; vectors per embedding model
+  `
+  -- AUTOINCREMENT: a forgotten memory's rowid is never reused, so a stale vector row can never point
+  -- at another memory
+  CREATE TABLE memories (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('fact', 'preference', 'lesson', 'procedure')),
+    scope TEXT NOT NULL,
+    text TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    promoted_by TEXT NOT NULL,
+    candidate_id TEXT
+  );
+  CREATE UNIQUE INDEX memories_by_text ON memories (scope, text_hash);
+  CREATE VIRTUAL TABLE memories_fts USING fts5(
+    text, content = 'memories', content_rowid = 'rowid', tokenize = 'porter unicode61'
+  );
+  CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories
+  BEGIN INSERT INTO memories_fts (rowid, text) VALUES (NEW.rowid, NEW.text); END;
+  CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories
+  BEGIN INSERT INTO memories_fts (memories_fts, rowid, text) VALUES ('delete', OLD.rowid, OLD.text); END;
+
+  CREATE TABLE memory_candidates (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('fact', 'preference', 'lesson', 'procedure')),
+    scope TEXT NOT NULL,
+    text TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'promoted', 'rejected')),
+    proposals INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    decided_at INTEGER,
+    decided_by TEXT,
+    memory_id TEXT
+  );
+  CREATE UNIQUE INDEX memory_candidates_by_text ON memory_candidates (scope, text_hash);
+  CREATE INDEX memory_candidates_by_status ON memory_candidates (status, created_at);
+  -- each proposal of a candidate: the memory.candidate event it was recorded as
+  CREATE TABLE memory_provenance (
+    candidate_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    turn_id TEXT,
+    PRIMARY KEY (candidate_id, session_id, seq)
+  ) WITHOUT ROWID;
+
+  -- full vectors of one embedding model (float32), re-scored after the sign-bit search in sqlite-vec
+  CREATE TABLE memory_vectors (
+    memory_rowid INTEGER PRIMARY KEY,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL
+  );
+  -- the embedding model the stored vectors came from: another model's vectors are not comparable
+  CREATE TABLE memory_vector_model (
+    only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+    model TEXT NOT NULL,
+    dimensions INTEGER NOT NULL
+  );
+  CREATE TRIGGER memory_vectors_forgotten AFTER DELETE ON memories
+  BEGIN DELETE FROM memory_vectors WHERE memory_rowid = OLD.rowid; END;
+  `,
 ];

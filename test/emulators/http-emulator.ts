@@ -32,11 +32,17 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+/** Routes answered from the request itself rather than from the queue, keyed `METHOD /path`. */
+export type ComputedRoutes = Record<string, (body: unknown) => Extract<Reply, { type: 'json' }>>;
+
 /**
- * A real HTTP server on 127.0.0.1 (a free port) for one vendor route. Requests to other paths get a
- * 404, so a provider calling the wrong URL fails the test.
+ * A real HTTP server on 127.0.0.1 (a free port) for one vendor route (plus any computed ones).
+ * Requests to other paths get a 404, so a provider calling the wrong URL fails the test.
  */
-export async function startEmulator(route: { method: string; path: string }): Promise<Emulator> {
+export async function startEmulator(
+  route: { method: string; path: string },
+  computed: ComputedRoutes = {},
+): Promise<Emulator> {
   const requests: RecordedRequest[] = [];
   const queue: Reply[] = [];
   const server = createServer(async (request, response) => {
@@ -44,7 +50,10 @@ export async function startEmulator(route: { method: string; path: string }): Pr
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const path = request.url ?? '';
-    requests.push({ method: request.method ?? '', path, headers: request.headers, body: parseJson(text) });
+    const body = parseJson(text);
+    requests.push({ method: request.method ?? '', path, headers: request.headers, body });
+    const compute = computed[`${request.method} ${path}`];
+    if (compute) return sendJson(response, compute(body));
     if (request.method !== route.method || path !== route.path) {
       return sendJson(response, { type: 'json', status: 404, body: { error: `emulator: no route ${path}` } });
     }

@@ -1,11 +1,59 @@
+import { embedText } from './embedding-model.js';
 import { type Emulator, type Reply, startEmulator } from './http-emulator.js';
 
 /**
  * The OpenAI chat-completions wire format (POST /v1/chat/completions), as documented in the API
- * reference: whole responses, SSE chunk streams ending in `data: [DONE]`, and error bodies.
+ * reference: whole responses, SSE chunk streams ending in `data: [DONE]`, and error bodies. POST
+ * /v1/embeddings answers every request itself, from the deterministic model in `embedding-model.ts`.
  */
 export function startOpenAiEmulator(): Promise<Emulator> {
-  return startEmulator({ method: 'POST', path: '/v1/chat/completions' });
+  return startEmulator(
+    { method: 'POST', path: '/v1/chat/completions' },
+    { 'POST /v1/embeddings': embeddings },
+  );
+}
+
+/** Vector size when the request names none (text-embedding-3-small's would be 1536). */
+export const emulatedEmbeddingDimensions = 512;
+
+/** `/v1/embeddings`: `input` a string or strings, optional `dimensions`, `encoding_format` float or base64. */
+function embeddings(body: unknown): Extract<Reply, { type: 'json' }> {
+  const request = body as {
+    input?: unknown;
+    model?: unknown;
+    dimensions?: unknown;
+    encoding_format?: unknown;
+  };
+  const texts = typeof request.input === 'string' ? [request.input] : request.input;
+  if (
+    !Array.isArray(texts) ||
+    texts.some((text) => typeof text !== 'string') ||
+    typeof request.model !== 'string'
+  ) {
+    return error(400, "'input' must be a string or an array of strings, and 'model' a string");
+  }
+  const dimensions =
+    typeof request.dimensions === 'number' ? request.dimensions : emulatedEmbeddingDimensions;
+  const words = (texts as string[]).reduce((total, text) => total + text.split(/\s+/).length, 0);
+  return {
+    type: 'json',
+    body: {
+      object: 'list',
+      model: request.model,
+      data: (texts as string[]).map((text, index) => {
+        const vector = embedText(text, dimensions);
+        return {
+          object: 'embedding',
+          index,
+          embedding:
+            request.encoding_format === 'base64'
+              ? Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64')
+              : Array.from(vector),
+        };
+      }),
+      usage: { prompt_tokens: words, total_tokens: words },
+    },
+  };
 }
 
 export interface WireToolCall {
@@ -111,7 +159,7 @@ export function error(
   status: number,
   message: string,
   options: { type?: string; code?: string; headers?: Record<string, string> } = {},
-): Reply {
+): Extract<Reply, { type: 'json' }> {
   return {
     type: 'json',
     status,

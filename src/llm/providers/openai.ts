@@ -10,6 +10,7 @@ import {
   type CompleteOptions,
   type CompletionRequest,
   type CompletionResponse,
+  type EmbedResponse,
   LlmError,
   type Provider,
   type ProviderDeps,
@@ -84,7 +85,47 @@ export function createOpenAiProvider(
         throw sdkErrorClassifier(sdk)(id, error);
       }
     },
+    async embed(request, options = {}) {
+      const sdk = await loadSdk();
+      try {
+        const answer = await getClient(sdk).embeddings.create(
+          {
+            model: request.model,
+            input: request.texts,
+            // base64 is a quarter of the JSON and decodes straight into a Float32Array
+            encoding_format: 'base64',
+            ...(request.dimensions !== undefined && { dimensions: request.dimensions }),
+          },
+          { signal: options.signal },
+        );
+        return embedResponse(id, answer, request.texts.length);
+      } catch (error) {
+        throw sdkErrorClassifier(sdk)(id, error);
+      }
+    },
   };
+}
+
+function embedResponse(
+  providerId: string,
+  answer: OpenAI.Embeddings.CreateEmbeddingResponse,
+  expected: number,
+): EmbedResponse {
+  const byIndex = new Map((answer.data ?? []).map((item) => [item.index, item.embedding as unknown]));
+  const vectors = Array.from({ length: expected }, (_, index) => {
+    const embedding = byIndex.get(index);
+    // Servers that ignore encoding_format (some OpenAI-compatible ones) send numbers.
+    if (typeof embedding === 'string') return decodeFloat32(embedding);
+    if (Array.isArray(embedding)) return Float32Array.from(embedding as number[]);
+    throw new LlmError('bad_response', providerId, `no embedding for input ${index} of ${expected}`);
+  });
+  return { vectors, usage: { inputTokens: answer.usage?.prompt_tokens ?? 0 } };
+}
+
+function decodeFloat32(base64: string): Float32Array {
+  const bytes = Buffer.from(base64, 'base64');
+  // copied: a Buffer's memory may be shared and not 4-byte aligned
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
 function requestBody(

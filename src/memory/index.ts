@@ -1,0 +1,28 @@
+export {
+  type Candidate,
+  type CandidateStatus,
+  MemoryCandidates,
+  type ProposalOutcome,
+  type ProposalSource,
+} from './candidates.js';
+export { type Embedder, providerEmbedder } from './embedder.js';
+export {
+  type AutoPromoteRule,
+  type MemoryConfig,
+  type MemoryKind,
+  type MemoryScope,
+  memoryConfigSchema,
+  memoryKindSchema,
+  memoryKinds,
+  memoryScopeSchema,
+} from './memory-config.js';
+export type { Memory, Provenance } from './memory-rows.js';
+export {
+  type MemoryHit,
+  MemoryStore,
+  type MemoryStoreOptions,
+  type NewMemory,
+  type SearchOptions,
+} from './memory-store.js';
+export { normalizeText, textHash } from './normalize.js';
+export { type MemorySlice, memorySlice, type SliceOptions } from './slice.js';
