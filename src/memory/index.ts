@@ -6,6 +6,7 @@ export {
   type ProposalSource,
 } from './candidates.js';
 export { type Embedder, providerEmbedder } from './embedder.js';
+export { type LongTermMemory, openLongTermMemory } from './long-term-memory.js';
 export {
   type AutoPromoteRule,
   type MemoryConfig,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ArtifactStore } from '../artifact/index.js';
 import { createLogger, type Logger } from '../core/index.js';
 import { createProviders, type Provider } from '../llm/index.js';
+import { type LongTermMemory, openLongTermMemory, providerEmbedder } from '../memory/index.js';
 import { Registry } from '../registry/index.js';
 import {
   createRedactor,
@@ -34,6 +35,8 @@ export interface PyclawApp {
   registry(): Registry;
   /** The host of every configured tool, built on first use and shared by all turns of the process. */
   tools(): ToolHost;
+  /** Memories and candidates, searching by meaning too when `memory.embeddings` is set. */
+  memory(): LongTermMemory;
   /** Closes the database and log, and frees what providers and tools hold (a local model, a browser). */
   close(): Promise<void>;
 }
@@ -64,14 +67,16 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
   let providers: Map<string, Provider> | undefined;
   let registry: Registry | undefined;
   let tools: ToolHost | undefined;
+  let memory: LongTermMemory | undefined;
   const artifacts = new ArtifactStore(db, paths.artifacts, { redactor });
-  return {
+  const log = new EventLog(db, { redactor });
+  const app: PyclawApp = {
     paths,
     config,
     db,
     redactor,
     secrets,
-    log: new EventLog(db, { redactor }),
+    log,
     artifacts,
     logger,
     providers() {
@@ -89,6 +94,20 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
       tools ??= new ToolHost(configuredTools(config, { env, secrets }), { artifacts, redactor });
       return tools;
     },
+    memory() {
+      const embeddings = config.memory.embeddings;
+      memory ??= openLongTermMemory(db, log, config.memory, {
+        embedder:
+          embeddings &&
+          providerEmbedder(
+            app.providers().get(embeddings.provider) as Provider,
+            embeddings.model,
+            embeddings.dimensions,
+          ),
+        redact: (text) => redactor.redactText(text),
+      });
+      return memory;
+    },
     async close() {
       await Promise.all([
         ...[...(providers?.values() ?? [])].map((provider) => provider.close?.()),
@@ -98,4 +117,5 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
       closeSync(logFd);
     },
   };
+  return app;
 }

@@ -91,6 +91,22 @@ agents:
 #   commands:
 #     deny: ['\\bgit\\s+push\\b.*--force']   # regular expressions over the command line
 
+# Long-term memory (\`pyclaw memory list|search|add|candidates|promote|reject|forget\`). After each turn an
+# agent with reflect: true proposes candidates; \`pyclaw memory promote|reject <id>\` decides, or these rules
+# do. Word search (SQLite FTS5) is always on; with embeddings, search ranks by meaning too.
+# memory:
+#   promoteAfter: 3            # a candidate proposed this many times is promoted (0: only by you or a rule)
+#   autoPromote:               # candidates promoted as soon as they are proposed
+#     - { kind: preference }
+#     - { kind: lesson, pattern: "^always " }
+#   retrieval:
+#     limit: 8                 # memories in a turn's context, at most
+#     maxChars: 2000
+#   embeddings:
+#     provider: openai         # an OpenAI-compatible provider (kind: openai)
+#     model: text-embedding-3-small
+#     dimensions: 512
+
 # The HTTP API that \`pyclaw serve\` hosts. It listens on loopback only unless you change host; every
 # /v1 route but /v1/health wants "Authorization: Bearer <token>". Without token, serve generates one and
 # keeps it as secret api_token in PYCLAW_HOME/secrets.

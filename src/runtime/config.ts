@@ -3,6 +3,7 @@ import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { PyclawError } from '../core/index.js';
 import { providersConfigSchema } from '../llm/index.js';
+import { memoryConfigSchema } from '../memory/index.js';
 import { policyConfigSchema } from '../policy/index.js';
 import { agentConfigSchema, agentIdSchema, agentModelRefs } from '../registry/index.js';
 import { safetyConfigSchema } from '../safety/index.js';
@@ -22,6 +23,7 @@ export const configSchema = z
     tools: toolsConfigSchema.prefault({}),
     browser: browserConfigSchema.prefault({}),
     safety: safetyConfigSchema.prefault({}),
+    memory: memoryConfigSchema.prefault({}),
     http: z
       .strictObject({
         host: z.string().min(1).default('127.0.0.1'),
@@ -45,6 +47,17 @@ export const configSchema = z
       .prefault({}),
   })
   .superRefine((config, context) => {
+    const embeddings = config.memory.embeddings;
+    const embeddingProvider = embeddings && config.providers[embeddings.provider];
+    if (embeddings && embeddingProvider?.kind !== 'openai') {
+      context.addIssue({
+        code: 'custom',
+        path: ['memory', 'embeddings', 'provider'],
+        message: embeddingProvider
+          ? `provider "${embeddings.provider}" (kind ${embeddingProvider.kind}) serves no embeddings; name a kind: openai provider`
+          : `no provider "${embeddings.provider}" under providers:`,
+      });
+    }
     for (const [agentId, agent] of Object.entries(config.agents)) {
       if (!agent.models) continue;
       for (const { tier, fallback, ref } of agentModelRefs(agent.models)) {

@@ -112,6 +112,7 @@ function turnEnvironment(app: PyclawApp, agentId: string, options: RunSessionOpt
     tools: app.tools(),
     policy: app.config.policy,
     safety: app.config.safety,
+    memory: app.memory(),
     workspaceRoots,
     clock: systemClock,
     skills: skillsForAgent(loadSkills(skillDirs(app.paths, workspaceRoots[0])), agent.skills),

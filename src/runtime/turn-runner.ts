@@ -2,6 +2,7 @@ import type { ArtifactStore } from '../artifact/index.js';
 import { decideNext, type NextStep, type PlannedCall, turnConversation } from '../brain/index.js';
 import { type Clock, type NewEvent, newId, type StoredEvent } from '../core/index.js';
 import { type ChatMessage, LlmError, type LlmStep, type ModelRouter } from '../llm/index.js';
+import type { LongTermMemory } from '../memory/index.js';
 import { decideToolCall, type PolicyConfig } from '../policy/index.js';
 import type { AgentDefinition } from '../registry/index.js';
 import { checkIntent, type SafetyConfig } from '../safety/index.js';
@@ -45,6 +46,8 @@ export interface TurnEnvironment {
   policy: PolicyConfig;
   /** Hard stops checked before policy: workspace confinement, domain rules, destructive commands. */
   safety: SafetyConfig;
+  /** Where reflection's candidates go (and are promoted by rule or evidence). */
+  memory: LongTermMemory;
   workspaceRoots: string[];
   clock: Clock;
   /** The skills the agent may draw on; the turn's input selects among them when it starts. */
@@ -272,23 +275,27 @@ class TurnSteps {
   }
 
   /**
-   * The fast tier proposes what is worth remembering, as `memory.candidate` events. Best effort: a failed
-   * call is already in the log (as the step's `llm.responded` error) and the turn answers anyway.
+   * The fast tier proposes what is worth remembering: each new candidate a `memory.candidate` event,
+   * recorded with the candidate (rejected and already remembered ones are left out; rules or repeated
+   * evidence may promote at once). Best effort: a failed call is already in the log (as the step's
+   * `llm.responded` error) and the turn answers anyway; a memory left without a vector gets one later.
    */
   private async reflect(stepId: string, answer: string, events: readonly StoredEvent[]): Promise<undefined> {
+    const memory = this.env.memory;
     try {
       const reflected = await this.env.router.complete('fast', reflectionRequest(turnInput(events), answer), {
         step: this.step(stepId),
         signal: this.env.signal,
       });
-      const lessons = parseLessons(reflected).map(
-        ({ kind, text }): TurnEvent => ({
-          type: 'memory.candidate',
-          stepId,
-          payload: { candidateId: newId(), kind, text },
-        }),
-      );
-      if (lessons.length > 0) this.append(this.actor, ...lessons);
+      const source = {
+        sessionId: this.sessionId,
+        turnId: this.turnId,
+        stepId,
+        actor: this.actor,
+        scope: `agent:${this.env.agent.id}`,
+      };
+      const outcome = memory.candidates.propose(source, parseLessons(reflected));
+      if (outcome.promoted.length > 0) await memory.store.embedMissing();
     } catch (error) {
       if (!(error instanceof LlmError)) throw error;
     }

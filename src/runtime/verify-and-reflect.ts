@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../core/index.js';
 import type { CompletionResponse, RoutedRequest } from '../llm/index.js';
+import type { MemoryKind } from '../memory/index.js';
 
 /** The judge's answer to "is this a correct, complete answer to the request?". */
 const verdictSchema = {
@@ -69,6 +70,7 @@ export function reflectionRequest(input: string, answer: string): RoutedRequest 
   };
 }
 
-export function parseLessons(response: CompletionResponse): { kind: string; text: string }[] {
-  return (JSON.parse(response.text) as { lessons: { kind: string; text: string }[] }).lessons;
+/** The lessons, as the structured-output check (against `lessonsSchema`) has already validated them. */
+export function parseLessons(response: CompletionResponse): { kind: MemoryKind; text: string }[] {
+  return (JSON.parse(response.text) as { lessons: { kind: MemoryKind; text: string }[] }).lessons;
 }
