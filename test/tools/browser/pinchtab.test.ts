@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decideToolCall } from '../../../src/policy/index.js';
 import { openApp } from '../../../src/runtime/index.js';
 import { setSecret } from '../../../src/secret/index.js';
 import { browserConfigSchema, browserTools, type ToolHost } from '../../../src/tools/index.js';
@@ -78,6 +79,22 @@ describe('browser tools on a PinchTab server', () => {
     expect(new Set(pinchtab.requests.map((request) => request.headers.authorization))).toEqual(
       new Set([`Bearer ${token}`]),
     );
+  });
+
+  it('by default policy lets the page be read but asks before opening, clicking or typing', async () => {
+    const { host } = openPinchTab('http://127.0.0.1:9');
+    const decisions = ['open', 'snapshot', 'click', 'type', 'text', 'screenshot'].map((action) => {
+      const tool = `browser.${action}`;
+      return `${tool} ${decideToolCall(tool, host.facts(tool)?.readOnly ?? false, { rules: [] }).decision}`;
+    });
+    expect(decisions).toEqual([
+      'browser.open ask',
+      'browser.snapshot allow',
+      'browser.click ask',
+      'browser.type ask',
+      'browser.text allow',
+      'browser.screenshot allow',
+    ]);
   });
 
   it('keeps a tab per session, navigates it again on the next open, and closes every tab on close', async () => {
