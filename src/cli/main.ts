@@ -192,6 +192,59 @@ function buildProgram(): Command {
     .option('--model <provider/model>', 'default model, e.g. ollama/llama3.1')
     .action(async (id, options) => (await import('./commands/agents.js')).add(id, options));
 
+  const memory = program.command('memory').description("agents' long-term memory and the candidates for it");
+  const memoryCommand = () => import('./commands/memory.js');
+  memory
+    .command('list')
+    .description('memories, newest first')
+    .option('--scope <scope>', 'only this scope: global, agent:<id> or user:<id>')
+    .option('--kind <kind>', 'only this kind: fact, preference, lesson or procedure')
+    .option('--limit <n>', 'how many to show', positiveInt, 100)
+    .addOption(jsonOption())
+    .action(async (options) => (await memoryCommand()).list(options));
+  memory
+    .command('show <memory>')
+    .description('one memory (id or unique prefix) with the events it came from')
+    .addOption(jsonOption())
+    .action(async (id, options) => (await memoryCommand()).show(id, options));
+  memory
+    .command('search <query>')
+    .description('the best matches, by words (BM25) and, with memory.embeddings, by meaning')
+    .option('--scope <scope...>', 'only these scopes')
+    .option('--limit <n>', 'how many to show', positiveInt, 8)
+    .addOption(jsonOption())
+    .action(async (query, options) => (await memoryCommand()).search(query, options));
+  memory
+    .command('add <text>')
+    .description('remember something yourself')
+    .requiredOption('--kind <kind>', 'fact, preference, lesson or procedure')
+    .option('--scope <scope>', 'global, agent:<id> or user:<id>', 'global')
+    .addOption(jsonOption())
+    .action(async (text, options) => (await memoryCommand()).add(text, options));
+  memory
+    .command('candidates')
+    .description('what reflection proposed to remember, newest first')
+    .option('--status <status>', 'pending, promoted, rejected or all', 'pending')
+    .option('--limit <n>', 'how many to show', positiveInt, 100)
+    .addOption(jsonOption())
+    .action(async (options) => (await memoryCommand()).candidates(options));
+  memory
+    .command('promote <candidate>')
+    .description('make a candidate (id or unique prefix) a memory')
+    .option('--scope <scope>', "remember it in this scope instead of the candidate's")
+    .addOption(jsonOption())
+    .action(async (id, options) => (await memoryCommand()).promote(id, options));
+  memory
+    .command('reject <candidate>')
+    .description('turn a candidate down; the same text is not proposed again')
+    .addOption(jsonOption())
+    .action(async (id, options) => (await memoryCommand()).reject(id, options));
+  memory
+    .command('forget <memory>')
+    .description('delete a memory for good; reflection will not propose it again')
+    .addOption(jsonOption())
+    .action(async (id, options) => (await memoryCommand()).forget(id, options));
+
   return program;
 }
 
