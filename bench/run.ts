@@ -8,6 +8,7 @@ import { canonicalJson, type NewEvent, newId } from '../src/core/index.js';
 import { createRedactor } from '../src/secret/index.js';
 import { EventLog } from '../src/session/index.js';
 import { type Db, openDatabase } from '../src/storage/index.js';
+import { browserTools } from './browser.js';
 import { httpLoad } from './http-load.js';
 import { median, medianMs, printResults, type Result, timeMs, timeMsAsync } from './measure.js';
 import { skillRanking } from './skill-ranking.js';
@@ -188,6 +189,7 @@ try {
   const turns = await turnOverhead(dir);
   const skills = skillRanking(dir);
   const load = await httpLoad(dir, { sessions: 50, turnsPerSession: 4 });
+  const browser = await browserTools(dir);
   results.push(
     { name: 'bare insert, one commit each (floor)', value: Math.round(floor.single), unit: 'rows/s' },
     { name: 'bare insert, batches of 1000 (floor)', value: Math.round(floor.batched), unit: 'rows/s' },
@@ -227,6 +229,7 @@ try {
     ...turns,
     ...skills,
     ...load.results,
+    ...browser,
   );
   printResults(results);
 } finally {
