@@ -135,4 +135,13 @@ agents:
 #   pinchtab:
 #     url: http://127.0.0.1:9867
 #     token: secret:pinchtab_token
+
+# Schedules: turns \`pyclaw serve\` runs on a cron pattern, each schedule in one session of its own.
+# A planned time runs once, even across restarts; times missed while serve was down are not caught up.
+# schedules:
+#   morning-report:
+#     cron: "0 9 * * 1-5"
+#     message: Summarise what changed in this folder since yesterday
+#     agent: default
+#     timezone: Europe/Berlin
 `;

@@ -9,6 +9,7 @@ import { agentConfigSchema, agentIdSchema, agentModelRefs } from '../registry/in
 import { safetyConfigSchema } from '../safety/index.js';
 import { durabilitySchema } from '../storage/index.js';
 import { browserConfigSchema, toolsConfigSchema } from '../tools/index.js';
+import { scheduleSchema } from './schedule-config.js';
 
 /** `config.yaml`, validated at load. Unknown keys are errors, so a typo never silently does nothing. */
 export const configSchema = z
@@ -33,6 +34,7 @@ export const configSchema = z
         maxBodyBytes: z.int().min(1024).default(1_048_576),
       })
       .prefault({}),
+    schedules: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), scheduleSchema).default({}),
     telegram: z
       .strictObject({
         /** A secret reference to the bot token from @BotFather; without it the Telegram channel is off. */

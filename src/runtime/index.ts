@@ -15,6 +15,8 @@ export {
 export { modelToTry } from './provider-model.js';
 export { replaySession, type SessionReplay } from './replay-session.js';
 export { type RunSessionOptions, type RunSessionResult, runInSession } from './run-session.js';
+export { type Schedule, scheduleSchema } from './schedule-config.js';
+export { Scheduler } from './scheduler.js';
 export { type LeaseOptions, releaseStaleLeases, SessionLease, staleLeases } from './session-lease.js';
 export {
   type ApprovalAnswer,

@@ -200,4 +200,15 @@ export const migrations: readonly string[] = [
   CREATE TRIGGER memory_vectors_forgotten AFTER DELETE ON memories
   BEGIN DELETE FROM memory_vectors WHERE memory_rowid = OLD.rowid; END;
   `,
+  // 7: scheduled runs claimed by their schedule and planned time, so no time runs twice, even across
+  // restarts or with two daemons on one home
+  `
+  CREATE TABLE schedule_runs (
+    schedule_id TEXT NOT NULL,
+    planned_at INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    claimed_at INTEGER NOT NULL,
+    PRIMARY KEY (schedule_id, planned_at)
+  ) WITHOUT ROWID;
+  `,
 ];

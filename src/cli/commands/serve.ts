@@ -1,6 +1,12 @@
 import pc from 'picocolors';
 import { startHttpServer, TelegramChannel } from '../../controlplane/index.js';
-import { openApp, type PyclawApp, runInSession, sessionsWithOpenTurns } from '../../runtime/index.js';
+import {
+  openApp,
+  type PyclawApp,
+  runInSession,
+  Scheduler,
+  sessionsWithOpenTurns,
+} from '../../runtime/index.js';
 import { reportError } from '../report-error.js';
 
 export interface ServeOptions {
@@ -9,8 +15,8 @@ export interface ServeOptions {
 }
 
 /**
- * `pyclaw serve`: hosts the HTTP API, and the Telegram channel when a bot token is configured, until
- * SIGTERM or SIGINT, resuming interrupted turns at start. On a signal it stops listening and exits; a
+ * `pyclaw serve`: hosts the HTTP API, the Telegram channel when a bot token is configured, and the
+ * configured schedules, until SIGTERM or SIGINT, resuming interrupted turns at start. On a signal it stops listening and exits; a
  * turn still running then is left in the log to resume later.
  */
 export async function serve(options: ServeOptions): Promise<void> {
@@ -26,8 +32,12 @@ export async function serve(options: ServeOptions): Promise<void> {
   );
   const telegram = await startTelegram(app);
   void resumeInterruptedTurns(app, telegram);
+  const scheduler = new Scheduler(app, (id, { sessionId, outcome }) =>
+    process.stdout.write(`schedule ${id}: ${outcome?.status ?? 'waiting'} in session ${sessionId}\n`),
+  ).start();
   const signal = await stopSignal;
   process.stdout.write(pc.dim(`${signal}: stopping\n`));
+  scheduler.stop();
   await telegram?.stop();
   await server.close();
   await app.close();
