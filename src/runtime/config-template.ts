@@ -107,6 +107,22 @@ agents:
 #     model: text-embedding-3-small
 #     dimensions: 512
 
+# Remote hosts for the SSH tools (ssh.exec, ssh.systemd.status|start|stop|restart, ssh.journalctl), by name.
+# key is a secret reference to the private key; a secrets-file value is one line, so store it base64-encoded:
+# echo "web1_key=$(base64 -w0 ~/.ssh/id_ed25519)" >> PYCLAW_HOME/secrets
+# The host's key must be in knownHostsFile (check its fingerprint, then ssh-keyscan -p 22 <host> >> that file);
+# an unknown or changed host key is refused. Commands are killed after timeoutMs or past maxOutputBytes.
+# ssh:
+#   timeoutMs: 60000
+#   maxOutputBytes: 1048576
+#   hosts:
+#     web1:
+#       host: 10.0.0.5
+#       port: 22
+#       user: deploy
+#       key: secret:web1_key
+#       knownHostsFile: ~/.ssh/known_hosts
+
 # The HTTP API that \`pyclaw serve\` hosts. It listens on loopback only unless you change host; every
 # /v1 route but /v1/health wants "Authorization: Bearer <token>". Without token, serve generates one and
 # keeps it as secret api_token in PYCLAW_HOME/secrets.

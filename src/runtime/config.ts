@@ -8,7 +8,7 @@ import { policyConfigSchema } from '../policy/index.js';
 import { agentConfigSchema, agentIdSchema, agentModelRefs } from '../registry/index.js';
 import { safetyConfigSchema } from '../safety/index.js';
 import { durabilitySchema } from '../storage/index.js';
-import { browserConfigSchema, toolsConfigSchema } from '../tools/index.js';
+import { browserConfigSchema, sshConfigSchema, toolsConfigSchema } from '../tools/index.js';
 import { scheduleSchema } from './schedule-config.js';
 
 /** `config.yaml`, validated at load. Unknown keys are errors, so a typo never silently does nothing. */
@@ -47,6 +47,7 @@ export const configSchema = z
         apiRoot: z.url().optional(),
       })
       .prefault({}),
+    ssh: sshConfigSchema.prefault({}),
   })
   .superRefine((config, context) => {
     const embeddings = config.memory.embeddings;

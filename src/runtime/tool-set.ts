@@ -1,5 +1,13 @@
 import type { SecretResolver } from '../secret/index.js';
-import { browserTools, builtinTools, childEnv, execTool, fetchTool, type Tool } from '../tools/index.js';
+import {
+  browserTools,
+  builtinTools,
+  childEnv,
+  execTool,
+  fetchTool,
+  sshTools,
+  type Tool,
+} from '../tools/index.js';
 import type { Config } from './config.js';
 
 /** What tools need from the process beyond config. */
@@ -23,5 +31,6 @@ export function configuredTools(config: Config, sources: ToolSources): Tool[] {
       resolveSecret: sources.secrets.resolveString,
       domains: config.safety.domains,
     }),
+    ...sshTools(config.ssh, sources.secrets),
   ];
 }

@@ -9,10 +9,14 @@ import { readSecretsFile, secretNameSource } from './secrets-file.js';
  * `${env:NAME}` or `secret:NAME`, as a whole value or inside text (`Bearer ${env:TOKEN}`). `secret:`
  * must start a word, so `client_secret:x` is plain text.
  */
-const referencePattern = new RegExp(
-  `\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)\\}|\\bsecret:(${secretNameSource})`,
-  'g',
-);
+const referenceSource = `\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)\\}|\\bsecret:(${secretNameSource})`;
+const referencePattern = new RegExp(referenceSource, 'g');
+const wholeReference = new RegExp(`^(?:${referenceSource})$`);
+
+/** Whether `value` is exactly one secret reference, for config keys that must never hold a secret inline. */
+export function isSecretReference(value: string): boolean {
+  return wholeReference.test(value);
+}
 
 export interface SecretResolverOptions {
   /** Where `${env:NAME}` looks. */
@@ -56,6 +60,11 @@ export class SecretResolver {
     text.replace(referencePattern, (_match, envName: string | undefined, secretName: string | undefined) =>
       envName !== undefined ? this.fromEnv(envName) : this.fromStore(secretName as string),
     );
+
+  /** Registers a value made from a secret (say, a decoded key) so it is redacted like the secret. */
+  readonly registerDerived = (value: string, fromReference: string): void => {
+    this.redactor.register(value, fromReference);
+  };
 
   /** Resolves references in every string of a config value, deep (not in object keys); returns a copy. */
   readonly resolveAll = <T>(value: T): T => mapStrings(value, this.resolveString, false) as T;
