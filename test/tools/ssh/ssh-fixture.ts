@@ -43,10 +43,9 @@ export function useSshTools() {
     const dir = tempDir();
     const knownHostsFile = join(dir, 'known_hosts');
     writeFileSync(knownHostsFile, options.knownHosts ?? `${sshd.knownHostsLine}\n`);
-    const redactor = createRedactor();
     const secrets = new SecretResolver({
       env: { BOX_KEY: sshd.clientKey },
-      redactor,
+      redactor: createRedactor(),
       secretsFile: join(dir, 'secrets'),
     });
     const config = sshConfigSchema.parse({
@@ -58,7 +57,7 @@ export function useSshTools() {
     });
     const tools = sshTools(config, secrets);
     const { run, store } = openWorkspace({ extraTools: tools, previewBytes: options.previewBytes });
-    return { run, store, sshd, knownHostsFile, redactor };
+    return { run, store, sshd, knownHostsFile };
   };
 }
 
