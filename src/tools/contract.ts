@@ -38,12 +38,13 @@ export interface ToolOutput {
   isError?: boolean;
 }
 
-export interface Tool<Input = unknown> {
+/** A JSON Schema for a tool's input, as an MCP server or a plugin states it. */
+export type JsonSchemaObject = Record<string, unknown>;
+
+interface ToolBase<Input> {
   /** Dotted id, e.g. `fs.read`; providers map it to a wire name. */
   name: string;
   description: string;
-  /** Validates the model's arguments; its JSON Schema is what the model sees. */
-  input: z.ZodObject & z.ZodType<Input>;
   annotations: ToolAnnotations;
   /** What a call would touch (paths, a command, URLs), for safety to check before policy decides. */
   intent?(input: Input): ToolIntent;
@@ -55,6 +56,21 @@ export interface Tool<Input = unknown> {
    */
   close?: () => Promise<void>;
 }
+
+/** A tool's input is declared either as a zod schema or, for tools described elsewhere, as JSON Schema. */
+export type Tool<Input = unknown> = ToolBase<Input> &
+  (
+    | {
+        /** Validates the model's arguments; its JSON Schema is what the model sees. */
+        input: z.ZodObject & z.ZodType<Input>;
+        inputSchema?: undefined;
+      }
+    | {
+        /** What the model sees, as given; the model's arguments are validated against it. */
+        inputSchema: JsonSchemaObject;
+        input?: undefined;
+      }
+  );
 
 /** Declares a tool so that `execute` sees the input type its schema parses to. */
 export function defineTool<Schema extends z.ZodObject>(

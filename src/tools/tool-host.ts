@@ -6,7 +6,7 @@ import { type SafetyBlock, SafetyBlockedError, type ToolIntent } from '../safety
 import type { Redactor } from '../secret/index.js';
 import type { Tool, ToolAnnotations, ToolCallContext } from './contract.js';
 import { headTailPreview } from './preview.js';
-import { inputJsonSchema, parseToolInput } from './tool-input.js';
+import { parseToolInput, toolInput } from './tool-input.js';
 import { selectToolNames } from './tool-patterns.js';
 
 export interface ToolCallRequest {
@@ -40,7 +40,7 @@ const toolIdPattern = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 /** Runs tools by id: validates input, contains failures, and moves large outputs into the artifact store. */
 export class ToolHost {
-  private readonly tools = new Map<string, { tool: Tool; spec: ToolSpec }>();
+  private readonly tools = new Map<string, { tool: Tool; spec: ToolSpec; validator: z.ZodType }>();
   private readonly artifacts: ArtifactStore;
   private readonly previewBytes: number;
   private readonly redact: (text: string) => string;
@@ -54,7 +54,19 @@ export class ToolHost {
     this.artifacts = options.artifacts;
     const { redactor } = options;
     this.redact = redactor ? (text) => redactor.redactText(text) : (text) => text;
-    for (const tool of tools) this.register(tool);
+    this.add(tools);
+  }
+
+  /**
+   * Registers more tools (those of a plugin or an MCP server, known only once loaded). All or none:
+   * a bad name or a duplicate among them adds nothing.
+   */
+  add(tools: readonly Tool[]): void {
+    const entries = tools.map((tool) => this.entry(tool));
+    const names = entries.map(({ tool }) => tool.name);
+    const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+    if (duplicate !== undefined) throw duplicateName(duplicate);
+    for (const entry of entries) this.tools.set(entry.tool.name, entry);
   }
 
   /** Specs of the tools `patterns` select (ids or globs like `fs.*`), in registration order. */
@@ -71,10 +83,10 @@ export class ToolHost {
 
   /** What the call would touch, as its tool tells; undefined for an unknown tool or input it would refuse. */
   intent(call: ToolCallRequest): ToolIntent | undefined {
-    const tool = this.tools.get(call.tool)?.tool;
-    if (!tool?.intent) return undefined;
-    const parsed = parseToolInput(tool, call.input);
-    return parsed.ok ? tool.intent(parsed.input) : undefined;
+    const entry = this.tools.get(call.tool);
+    if (!entry?.tool.intent) return undefined;
+    const parsed = parseToolInput(call.tool, entry.validator, call.input);
+    return parsed.ok ? entry.tool.intent(parsed.input) : undefined;
   }
 
   /**
@@ -87,7 +99,7 @@ export class ToolHost {
     const tool = this.tools.get(call.tool);
     if (!tool) return failure(`no tool named "${call.tool}"`);
     if (signal.aborted) return failure(`${call.tool} was cancelled before it started`);
-    const parsed = parseToolInput(tool.tool, call.input);
+    const parsed = parseToolInput(call.tool, tool.validator, call.input);
     if (!parsed.ok) return failure(parsed.message);
     try {
       const output = await tool.tool.execute({ ...ctx, redact: this.redact }, parsed.input, signal);
@@ -118,16 +130,22 @@ export class ToolHost {
     };
   }
 
-  private register(tool: Tool): void {
+  private entry(tool: Tool): { tool: Tool; spec: ToolSpec; validator: z.ZodType } {
     if (!toolIdPattern.test(tool.name)) {
       throw new PyclawError('tool.bad-name', `tool name "${tool.name}" is not a dotted id like fs.read`);
     }
-    if (this.tools.has(tool.name)) {
-      throw new PyclawError('tool.duplicate', `two tools are named "${tool.name}"`);
-    }
-    const spec = { name: tool.name, description: tool.description, inputSchema: inputJsonSchema(tool) };
-    this.tools.set(tool.name, { tool, spec });
+    if (this.tools.has(tool.name)) throw duplicateName(tool.name);
+    const { jsonSchema, validator } = toolInput(tool);
+    return {
+      tool,
+      spec: { name: tool.name, description: tool.description, inputSchema: jsonSchema },
+      validator,
+    };
   }
+}
+
+function duplicateName(name: string): PyclawError {
+  return new PyclawError('tool.duplicate', `two tools are named "${name}"`);
 }
 
 function failure(message: string): ToolRunResult {

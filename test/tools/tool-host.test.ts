@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PyclawError } from '../../src/core/index.js';
-import { defineTool, ToolHost } from '../../src/tools/index.js';
+import { defineTool, type Tool, ToolHost } from '../../src/tools/index.js';
 import { useToolWorkspace } from './workspace-fixture.js';
 
 const openWorkspace = useToolWorkspace();
@@ -150,5 +150,43 @@ describe('ToolHost', () => {
     expect(() => new ToolHost([echo, echo], options)).toThrow(PyclawError);
     expect(() => new ToolHost([{ ...echo, name: 'test echo' }], options)).toThrow(/not a dotted id/);
     expect(() => new ToolHost([echo], { ...options, previewBytes: 10 })).toThrow(/at least 256/);
+  });
+
+  it('takes a tool described in JSON Schema: shows the schema as given and validates arguments against it', async () => {
+    const greet: Tool = {
+      name: 'test.greet',
+      description: 'Greet someone',
+      inputSchema: {
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        type: 'object',
+        properties: { who: { type: 'string', minLength: 1 } },
+        required: ['who'],
+        additionalProperties: false,
+      },
+      annotations,
+      async execute(_ctx, input) {
+        return { content: `hello ${(input as { who: string }).who}` };
+      },
+    };
+    const { run, store } = openWorkspace({ extraTools: [greet] });
+    expect(new ToolHost([greet], { artifacts: store }).specs(['test.greet'])[0]?.inputSchema).toEqual({
+      type: 'object',
+      properties: { who: { type: 'string', minLength: 1 } },
+      required: ['who'],
+      additionalProperties: false,
+    });
+    expect(await run('test.greet', { who: 'Ada' })).toMatchObject({ isError: false, preview: 'hello Ada' });
+    const bad = await run('test.greet', { who: '', extra: 1 });
+    expect(bad.isError).toBe(true);
+    expect(bad.preview).toMatch(/^invalid input for test.greet: who: .*; .*extra/);
+  });
+
+  it('adds tools later all or none', () => {
+    const { store } = openWorkspace();
+    const host = new ToolHost([echo], { artifacts: store });
+    expect(() => host.add([failing, echo])).toThrow(/two tools are named "test.echo"/);
+    expect(host.facts('test.fail')).toBeUndefined();
+    host.add([failing, waiting]);
+    expect(host.specs(['test.*']).map((spec) => spec.name)).toEqual(['test.echo', 'test.fail', 'test.wait']);
   });
 });
