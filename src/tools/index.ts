@@ -7,6 +7,7 @@ export {
 } from './browser/index.js';
 export {
   defineTool,
+  type JsonSchemaObject,
   type Tool,
   type ToolAnnotations,
   type ToolCallContext,
@@ -22,6 +23,14 @@ export { type HttpConfig, httpConfigSchema } from './http/http-config.js';
 export type { SshSecrets } from './ssh/private-key.js';
 export { type SshConfig, sshConfigSchema } from './ssh/ssh-config.js';
 export { sshTools } from './ssh/ssh-tools.js';
+export {
+  type McpConfig,
+  type McpServerConfig,
+  mcpConfigSchema,
+} from './mcp/mcp-config.js';
+export { McpServers, type McpServersOptions } from './mcp/mcp-servers.js';
+export { mcpAnnotations, mcpToolId } from './mcp/mcp-tools.js';
+export { loadPlugins } from './plugins.js';
 export {
   type ToolCallRequest,
   ToolHost,
