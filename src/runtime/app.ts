@@ -15,9 +15,9 @@ import {
 } from '../secret/index.js';
 import { EventLog } from '../session/index.js';
 import { type Db, type HomePaths, openDatabase, resolveHome } from '../storage/index.js';
-import { ToolHost } from '../tools/index.js';
+import type { ToolHost } from '../tools/index.js';
+import { AppTools } from './app-tools.js';
 import { type Config, loadConfig } from './config.js';
-import { configuredTools } from './tool-set.js';
 
 /** Everything a PyClaw process works with, opened from PYCLAW_HOME. */
 export interface PyclawApp {
@@ -33,11 +33,22 @@ export interface PyclawApp {
   providers(): Map<string, Provider>;
   /** The agents from config, built on first use (which records any changed identity capsule). */
   registry(): Registry;
-  /** The host of every configured tool, built on first use and shared by all turns of the process. */
+  /**
+   * The one host of the process's tools, shared by all turns. Until `loadTools` it holds only the tools
+   * config declares, which is all replay needs; plugin and MCP tools arrive with `loadTools`.
+   */
   tools(): ToolHost;
   /** Memories and candidates, searching by meaning too when `memory.embeddings` is set. */
   memory(): LongTermMemory;
-  /** Closes the database and log, and frees what providers and tools hold (a local model, a browser). */
+  /**
+   * Loads plugins and starts the MCP servers whose tools `patterns` (an agent's tool ids or globs;
+   * default: every agent's) could select; each runs once per process. Run before a turn.
+   */
+  loadTools(patterns?: readonly string[]): Promise<ToolHost>;
+  /**
+   * Closes the database and log, stops MCP servers, and frees what providers and tools hold (a local
+   * model, a browser).
+   */
   close(): Promise<void>;
 }
 
@@ -66,10 +77,16 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
   const db = openDatabase(paths.database, { durability: config.storage.durability });
   let providers: Map<string, Provider> | undefined;
   let registry: Registry | undefined;
-  let tools: ToolHost | undefined;
   let memory: LongTermMemory | undefined;
   const artifacts = new ArtifactStore(db, paths.artifacts, { redactor });
   const log = new EventLog(db, { redactor });
+  const tools = new AppTools(config, {
+    artifacts,
+    redactor,
+    sources: { env, secrets },
+    baseDir: paths.root,
+    logger,
+  });
   const app: PyclawApp = {
     paths,
     config,
@@ -91,8 +108,10 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
       return registry;
     },
     tools() {
-      tools ??= new ToolHost(configuredTools(config, { env, secrets }), { artifacts, redactor });
-      return tools;
+      return tools.declared();
+    },
+    loadTools(patterns = Object.values(config.agents).flatMap((agent) => agent.tools)) {
+      return tools.load(patterns);
     },
     memory() {
       const embeddings = config.memory.embeddings;
@@ -111,7 +130,7 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
     async close() {
       await Promise.all([
         ...[...(providers?.values() ?? [])].map((provider) => provider.close?.()),
-        tools?.close(),
+        tools.close(),
       ]);
       db.close();
       closeSync(logFd);

@@ -123,6 +123,24 @@ agents:
 #       key: secret:web1_key
 #       knownHostsFile: ~/.ssh/known_hosts
 
+# MCP servers, each under a name; their tools become mcp.<name>.<tool> (give an agent mcp.<name>.* in its
+# tools). A server starts when a turn first needs it and stops with PyClaw; env and headers values may be
+# secret references. Tools the server marks read-only run at once, the rest ask first, unless a rule says otherwise.
+# mcp:
+#   servers:
+#     files:                    # a stdio server that PyClaw starts (cwd, if given, is relative to PYCLAW_HOME)
+#       command: npx
+#       args: [-y, "@modelcontextprotocol/server-filesystem", /home/me/notes]
+#       env: { FILES_TOKEN: secret:files_token }
+#     remote:                   # a Streamable HTTP server
+#       url: https://mcp.example.com/mcp
+#       headers: { Authorization: "Bearer \${env:REMOTE_MCP_TOKEN}" }
+
+# Modules that export tools (a \`tools\` array or a default export): paths relative to PYCLAW_HOME, or npm
+# packages installed there (\`npm install <name>\` in PYCLAW_HOME).
+# plugins:
+#   - ./plugins/my-tools.mjs
+
 # The HTTP API that \`pyclaw serve\` hosts. It listens on loopback only unless you change host; every
 # /v1 route but /v1/health wants "Authorization: Bearer <token>". Without token, serve generates one and
 # keeps it as secret api_token in PYCLAW_HOME/secrets.

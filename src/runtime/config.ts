@@ -8,7 +8,7 @@ import { policyConfigSchema } from '../policy/index.js';
 import { agentConfigSchema, agentIdSchema, agentModelRefs } from '../registry/index.js';
 import { safetyConfigSchema } from '../safety/index.js';
 import { durabilitySchema } from '../storage/index.js';
-import { browserConfigSchema, sshConfigSchema, toolsConfigSchema } from '../tools/index.js';
+import { browserConfigSchema, mcpConfigSchema, sshConfigSchema, toolsConfigSchema } from '../tools/index.js';
 import { scheduleSchema } from './schedule-config.js';
 
 /** `config.yaml`, validated at load. Unknown keys are errors, so a typo never silently does nothing. */
@@ -25,6 +25,10 @@ export const configSchema = z
     browser: browserConfigSchema.prefault({}),
     safety: safetyConfigSchema.prefault({}),
     memory: memoryConfigSchema.prefault({}),
+    /** MCP servers whose tools agents can use, as `mcp.<server>.<tool>`. */
+    mcp: mcpConfigSchema.prefault({}),
+    /** Modules that export tools: paths (relative to PYCLAW_HOME) or npm package names. */
+    plugins: z.array(z.string().min(1)).default([]),
     http: z
       .strictObject({
         host: z.string().min(1).default('127.0.0.1'),

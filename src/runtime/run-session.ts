@@ -3,6 +3,7 @@ import { ModelRouter } from '../llm/index.js';
 import type { AgentDefinition } from '../registry/index.js';
 import { loadSkills, skillDirs, skillsForAgent } from '../skill/index.js';
 import { inTransaction } from '../storage/index.js';
+import type { ToolHost } from '../tools/index.js';
 import type { PyclawApp } from './app.js';
 import { pendingApprovals } from './approvals.js';
 import { findOpenTurns } from './open-turns.js';
@@ -48,18 +49,20 @@ export interface RunSessionResult {
  * start a new turn until that approval is answered.
  */
 export async function runInSession(app: PyclawApp, options: RunSessionOptions): Promise<RunSessionResult> {
-  const session = options.sessionId
-    ? app.log.getSession(options.sessionId)
-    : app.log.createSession({ agentId: options.agentId ?? 'default', title: options.message?.slice(0, 80) });
-  if (!session) {
+  const existing = options.sessionId === undefined ? undefined : app.log.getSession(options.sessionId);
+  if (options.sessionId !== undefined && !existing) {
     throw new PyclawError('runtime.no-session', `no session ${options.sessionId}`, {
       hint: 'see `pyclaw sessions list`, or leave out --session to start a new one',
     });
   }
+  const agentId = existing?.agentId ?? options.agentId ?? 'default';
+  // Before a new session exists: a plugin or MCP server that fails to load leaves nothing behind.
+  const tools = await app.loadTools(app.registry().get(agentId).tools);
+  const session = existing ?? app.log.createSession({ agentId, title: options.message?.slice(0, 80) });
   const lease = SessionLease.acquire(app.db, session.id);
   try {
     if (options.answer) recordAnswer(app, session.id, options.answer);
-    const env = turnEnvironment(app, session.agentId ?? options.agentId ?? 'default', options);
+    const env = turnEnvironment(app, agentId, tools, options);
     const resumed: TurnOutcome[] = [];
     for (const open of findOpenTurns(app.db, session.id)) {
       const outcome = await driveTurn(env, session.id, open.turnId);
@@ -101,7 +104,12 @@ function recordAnswer(
   });
 }
 
-function turnEnvironment(app: PyclawApp, agentId: string, options: RunSessionOptions): TurnEnvironment {
+function turnEnvironment(
+  app: PyclawApp,
+  agentId: string,
+  tools: ToolHost,
+  options: RunSessionOptions,
+): TurnEnvironment {
   const agent = app.registry().get(agentId);
   const workspaceRoots = options.workspaceRoots ?? [process.cwd()];
   return {
@@ -109,7 +117,7 @@ function turnEnvironment(app: PyclawApp, agentId: string, options: RunSessionOpt
     artifacts: app.artifacts,
     agent,
     router: new ModelRouter({ providers: app.providers(), models: requireModels(agent), sink: app.log }),
-    tools: app.tools(),
+    tools,
     policy: app.config.policy,
     safety: app.config.safety,
     memory: app.memory(),

@@ -30,6 +30,8 @@ describe('config.yaml as documented', () => {
     expect(config.policy.rules).toEqual([{ tool: 'fs.write', decision: 'allow' }]);
     expect(config.http).toMatchObject({ port: 7420, token: 'secret:api_token' });
     expect(config.browser).toMatchObject({ backend: 'auto', pinchtab: { token: 'secret:pinchtab_token' } });
+    expect(Object.keys(config.mcp.servers)).toEqual(['files', 'remote']);
+    expect(config.plugins).toEqual(['./plugins/my-tools.mjs']);
   });
 
   it("the README's example loads", () => {

@@ -1,0 +1,82 @@
+import type { ArtifactStore } from '../artifact/index.js';
+import type { Logger } from '../core/index.js';
+import type { Redactor } from '../secret/index.js';
+import { loadPlugins, McpServers, ToolHost } from '../tools/index.js';
+import type { Config } from './config.js';
+import { configuredTools, type ToolSources } from './tool-set.js';
+
+export interface AppToolsOptions {
+  artifacts: ArtifactStore;
+  /** Tool outputs pass through it before they are cut into a preview. */
+  redactor: Redactor;
+  sources: ToolSources;
+  /** PYCLAW_HOME: where relative plugin paths and MCP `cwd`s point from. */
+  baseDir: string;
+  logger: Logger;
+}
+
+/**
+ * The process's one ToolHost. It starts with the tools config declares (built at once, nothing
+ * started); `load` adds plugin tools and the tools of the MCP servers a set of patterns selects, which
+ * needs imports and server connections, so it is async and done when a turn first needs them.
+ */
+export class AppTools {
+  private host: ToolHost | undefined;
+  private plugins: Promise<void> | undefined;
+  private readonly mounted = new Set<string>();
+  private readonly mcp: McpServers;
+
+  constructor(
+    private readonly config: Config,
+    private readonly options: AppToolsOptions,
+  ) {
+    this.mcp = new McpServers(config.mcp, {
+      resolveSecret: options.sources.secrets.resolveString,
+      baseDir: options.baseDir,
+      onStderr: (server, line) => options.logger.info({ mcpServer: server }, line),
+    });
+  }
+
+  /** The tools known without loading anything: enough for replay, which runs no tool. */
+  declared(): ToolHost {
+    this.host ??= new ToolHost(configuredTools(this.config, this.options.sources), {
+      artifacts: this.options.artifacts,
+      redactor: this.options.redactor,
+    });
+    return this.host;
+  }
+
+  /**
+   * Loads the plugins (once) and starts the MCP servers `patterns` (an agent's tool ids or globs) could
+   * use, mounting their tools. A failure is not remembered: the next call tries again.
+   */
+  async load(patterns: readonly string[]): Promise<ToolHost> {
+    const host = this.declared();
+    this.plugins ??= loadPlugins(this.config.plugins, this.options.baseDir).then(
+      (tools) => host.add(tools),
+      (error: unknown) => {
+        this.plugins = undefined;
+        throw error;
+      },
+    );
+    await this.plugins;
+    const servers = this.mcp.selectedBy(patterns).filter((server) => !this.mounted.has(server));
+    const started = await Promise.allSettled(
+      servers.map(async (server) => {
+        const tools = await this.mcp.tools(server);
+        if (this.mounted.has(server)) return;
+        host.add(tools);
+        this.mounted.add(server);
+      }),
+    );
+    const failed = started.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    return host;
+  }
+
+  /** Frees what the tools hold and stops every MCP server started; each runs even if another fails. */
+  async close(): Promise<void> {
+    const [host, mcp] = await Promise.allSettled([this.host?.close(), this.mcp.close()]);
+    for (const result of [host, mcp]) if (result.status === 'rejected') throw result.reason;
+  }
+}
