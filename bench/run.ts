@@ -11,6 +11,7 @@ import { type Db, openDatabase } from '../src/storage/index.js';
 import { browserTools } from './browser.js';
 import { httpLoad } from './http-load.js';
 import { median, medianMs, printResults, type Result, timeMs, timeMsAsync } from './measure.js';
+import { memorySearch } from './memory-search.js';
 import { skillRanking } from './skill-ranking.js';
 import { turnOverhead } from './turn-overhead.js';
 
@@ -188,6 +189,7 @@ try {
   const artifacts = await artifactThroughput();
   const turns = await turnOverhead(dir);
   const skills = skillRanking(dir);
+  const memory = await memorySearch(dir);
   const load = await httpLoad(dir, { sessions: 50, turnsPerSession: 4 });
   const browser = await browserTools(dir);
   results.push(
@@ -228,6 +230,7 @@ try {
     { name: `artifact get, ${ARTIFACT_MB} MiB stream`, value: artifacts.get, unit: 'MiB/s' },
     ...turns,
     ...skills,
+    ...memory,
     ...load.results,
     ...browser,
   );
