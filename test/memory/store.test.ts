@@ -83,7 +83,9 @@ describe('memory store', () => {
     const store = new MemoryStore(openDatabase(dbPath()));
     const kept = store.add({ kind: 'fact', scope: 'global', text: 'the printer is on the third floor' });
     const gone = store.add({ kind: 'fact', scope: 'global', text: 'the printer password is on a sticker' });
-    expect((await store.forget(gone.id.slice(0, 24))).id).toBe(gone.id);
+    // ids made in the same millisecond share all but their last characters: the shortest unique prefix
+    const differsAt = [...gone.id].findIndex((char, i) => char !== kept.id[i]);
+    expect((await store.forget(gone.id.slice(0, differsAt + 1))).id).toBe(gone.id);
     expect(store.list().map((memory) => memory.id)).toEqual([kept.id]);
     expect((await store.search('printer')).map((hit) => hit.id)).toEqual([kept.id]);
     expect(thrown(() => store.get(gone.id)).message).toBe(`no memory "${gone.id}"`);
