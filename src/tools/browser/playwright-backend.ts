@@ -9,6 +9,8 @@ export interface PlaywrightBackendOptions {
   timeoutMs: number;
   /** Why the browser may not request `url` (safety's domain rules), or undefined when it may. */
   blockedBy?: (url: string) => SafetyBlock | undefined;
+  /** Most sessions with a tab at once; opening one more closes the tab used longest ago. Default 16. */
+  maxTabs?: number;
 }
 
 /** Flags for a Chromium that runs unattended and phones nowhere on its own. */
@@ -48,7 +50,9 @@ interface AriaNode {
 export function playwrightBackend(options: PlaywrightBackendOptions): BrowserBackend {
   let browser: Promise<Browser> | undefined;
   let closed = false;
+  /** By session, least recently used first. */
   const tabs = new Map<string, Promise<SessionTab>>();
+  const maxTabs = options.maxTabs ?? 16;
 
   const launch = async (): Promise<Browser> => {
     const { chromium } = await import('playwright-core');
@@ -95,14 +99,33 @@ export function playwrightBackend(options: PlaywrightBackendOptions): BrowserBac
     return result;
   };
 
-  const tabOf = async (session: string): Promise<SessionTab> => {
+  /** The session's tab, now the most recently used. */
+  const recent = (session: string): Promise<SessionTab> | undefined => {
     const tab = tabs.get(session);
+    if (tab) {
+      tabs.delete(session);
+      tabs.set(session, tab);
+    }
+    return tab;
+  };
+
+  const tabOf = async (session: string): Promise<SessionTab> => {
+    const tab = recent(session);
     if (!tab) {
       throw new PyclawError('browser.no-page', 'no page is open in this session', {
         hint: 'call browser.open with a URL first',
       });
     }
     return tab;
+  };
+
+  /** A long-running process serves many sessions; their tabs must not pile up. */
+  const makeRoom = () => {
+    for (const [session, tab] of tabs) {
+      if (tabs.size < maxTabs) return;
+      tabs.delete(session);
+      tab.then(({ context }) => context.close()).catch(() => undefined);
+    }
   };
 
   const summary = async (page: Page): Promise<PageSummary> => ({
@@ -119,8 +142,9 @@ export function playwrightBackend(options: PlaywrightBackendOptions): BrowserBac
     kind: 'playwright',
 
     async open(session, url, signal) {
-      let tab = tabs.get(session);
+      let tab = recent(session);
       if (!tab) {
+        makeRoom();
         tab = newTab();
         tabs.set(session, tab);
         tab.catch(() => tabs.delete(session));

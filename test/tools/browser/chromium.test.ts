@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DomainRules } from '../../../src/safety/index.js';
+import { playwrightBackend } from '../../../src/tools/browser/playwright-backend.js';
 import { browserConfigSchema, browserTools, type ToolHost } from '../../../src/tools/index.js';
 import { useToolWorkspace } from '../workspace-fixture.js';
 import { refOf, useTestSite } from './test-site.js';
@@ -147,5 +148,24 @@ describe('browser tools in Chromium', () => {
     const result = await run('browser.open', { url: 'http://127.0.0.1:9/' });
     expect(result.isError).toBe(true);
     expect(result.preview).toMatch(/^cannot start Chromium at \/nonexistent\/chromium: /);
+  });
+});
+
+describe('the Chromium backend', () => {
+  it('keeps at most maxTabs session tabs, closing the one used longest ago', async () => {
+    const { url: site } = await startSite();
+    const backend = playwrightBackend({ executablePath: '/usr/bin/chromium', timeoutMs: 15_000, maxTabs: 2 });
+    const signal = new AbortController().signal;
+    try {
+      await backend.open('s1', `${site}/`, signal);
+      await backend.open('s2', `${site}/about`, signal);
+      await backend.text('s1', signal);
+      await backend.open('s3', `${site}/`, signal);
+      expect((await backend.text('s1', signal)).title).toBe('Greeter');
+      expect((await backend.text('s3', signal)).title).toBe('Greeter');
+      await expect(backend.text('s2', signal)).rejects.toThrow('no page is open in this session');
+    } finally {
+      await backend.close();
+    }
   });
 });
