@@ -13,6 +13,7 @@ import { httpLoad } from './http-load.js';
 import { median, medianMs, printResults, type Result, timeMs, timeMsAsync } from './measure.js';
 import { memorySearch } from './memory-search.js';
 import { skillRanking } from './skill-ranking.js';
+import { sshTools } from './ssh.js';
 import { turnOverhead } from './turn-overhead.js';
 
 const SINGLE_COMMITS = 20_000;
@@ -192,6 +193,7 @@ try {
   const memory = await memorySearch(dir);
   const load = await httpLoad(dir, { sessions: 50, turnsPerSession: 4 });
   const browser = await browserTools(dir);
+  const ssh = await sshTools(dir);
   results.push(
     { name: 'bare insert, one commit each (floor)', value: Math.round(floor.single), unit: 'rows/s' },
     { name: 'bare insert, batches of 1000 (floor)', value: Math.round(floor.batched), unit: 'rows/s' },
@@ -233,6 +235,7 @@ try {
     ...memory,
     ...load.results,
     ...browser,
+    ...ssh,
   );
   printResults(results);
 } finally {
