@@ -21,9 +21,11 @@ export const turnPhases = [
 ] as const;
 export type TurnPhase = (typeof turnPhases)[number];
 
-/** What the brain needs to know about a tool to decide about an in-doubt call. */
+/** What the brain needs to know about a tool: whether an in-doubt call may re-run, and whether it is risky. */
 export interface ToolFacts {
   idempotent: boolean;
+  /** Changes nothing outside PyClaw; absent means it may. */
+  readOnly?: boolean;
 }
 
 export interface DecideInput {
@@ -50,12 +52,18 @@ export interface PlannedCall {
 export type NextStep =
   /** Append `turn.phase {phase, from, skipped?, reason?}`. */
   | { kind: 'enter-phase'; phase: TurnPhase; from: TurnPhase | null; skipped?: boolean; reason?: string }
-  /** Ask the model (recorded under `stepId` via the LLM recorder, so an answered step is reused). */
-  | { kind: 'call-model'; stepId: string }
+  /**
+   * Ask the model (recorded under `stepId` via the LLM recorder, so an answered step is reused);
+   * `onlyReadOnlyTools`: offer it only read-only tools (a `disable_risky_tools` directive is in force).
+   */
+  | { kind: 'call-model'; stepId: string; onlyReadOnlyTools?: true }
   /** Append `tool.requested {callId, tool, input}`: the intent, written before any decision or run. */
   | { kind: 'request-tool'; planned: PlannedCall }
-  /** Decide policy for the call and append `policy.decided` (plus `approval.requested` on `ask`). */
-  | { kind: 'gate-tool'; planned: PlannedCall }
+  /**
+   * Decide policy for the call and append `policy.decided` (plus `approval.requested` on `ask`).
+   * `askHuman` (an `ask_human` directive's reason): decide `ask` where policy would allow.
+   */
+  | { kind: 'gate-tool'; planned: PlannedCall; askHuman?: string }
   /** The turn waits until a channel appends `approval.resolved` for this approval. */
   | { kind: 'await-approval'; approvalId: string; callId: string }
   /** Append `tool.started`, run the tool, append `tool.result`. `rerun` marks an idempotent in-doubt call. */

@@ -1,4 +1,5 @@
 import type { DecideInput, NextStep } from './contract.js';
+import { directive } from './directives.js';
 import { enterPhase } from './enter-phase.js';
 import { stopBeforeModelCall } from './limits.js';
 import { decideAct, decideGate } from './tool-steps.js';
@@ -15,6 +16,13 @@ const reflectStepId = 'reflect';
 export function decideNext(input: DecideInput): NextStep {
   const turn = readTurn(input.events);
   if (turn.ending) return { kind: 'done', outcome: turn.ending };
+  const stop = directive(turn, 'stop');
+  if (stop)
+    return {
+      kind: 'fail',
+      code: 'governor.stop',
+      error: `the metagovernor stopped the turn: ${stop.reason}`,
+    };
   const current = turn.phases.at(-1);
   if (!current) return enterPhase('interpret', null);
   const step = current.planStep;
@@ -42,9 +50,19 @@ export function decideNext(input: DecideInput): NextStep {
 function decidePlan(turn: TurnRecord, step: number, input: DecideInput): NextStep {
   const stepId = planStepId(step);
   const answer = turn.answers.get(stepId);
-  if (!answer) return stopBeforeModelCall(turn, step, input) ?? { kind: 'call-model', stepId };
+  if (!answer) {
+    const readOnly = directive(turn, 'disable_risky_tools') !== undefined;
+    return (
+      stopBeforeModelCall(turn, step, input) ?? {
+        kind: 'call-model',
+        stepId,
+        ...(readOnly && { onlyReadOnlyTools: true as const }),
+      }
+    );
+  }
   if (answer.toolCalls.length > 0) return enterPhase('policy-gate', 'plan');
-  return enterPhase('verify', 'plan', input.verify ? undefined : verificationOffReason);
+  const verify = input.verify || directive(turn, 'require_validation') !== undefined;
+  return enterPhase('verify', 'plan', verify ? undefined : verificationOffReason);
 }
 
 function decideVerify(turn: TurnRecord, phase: PhaseRecord, input: DecideInput): NextStep {

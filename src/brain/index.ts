@@ -8,6 +8,5 @@ export {
 } from './contract.js';
 export { turnConversation } from './conversation.js';
 export { decideNext } from './decide.js';
-export { detectLoop, type LoopFinding, type ToolHistory } from './loop-detector.js';
 export { renderTranscript, toolEventLine } from './transcript.js';
 export { assertTransition, checkTurn, type TransitionProblem } from './transitions.js';

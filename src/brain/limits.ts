@@ -1,6 +1,6 @@
+import { detectLoop } from '../metagovernor/index.js';
 import type { TurnLimits } from '../registry/index.js';
 import type { DecideInput, NextStep } from './contract.js';
-import { detectLoop } from './loop-detector.js';
 import type { TurnRecord } from './turn-record.js';
 
 type FailStep = Extract<NextStep, { kind: 'fail' }>;

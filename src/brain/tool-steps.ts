@@ -1,4 +1,5 @@
 import type { DecideInput, NextStep } from './contract.js';
+import { directive, isRisky, pendingAskHuman } from './directives.js';
 import { enterPhase } from './enter-phase.js';
 import { stopBeforeToolRequest } from './limits.js';
 import { type CallState, callState, plannedCalls, planStepId, type TurnRecord } from './turn-record.js';
@@ -18,7 +19,10 @@ export function decideGate(turn: TurnRecord, step: number, input: DecideInput): 
   const ungated = calls.find(
     (call) => !call.decision || (call.decision.decision === 'ask' && !call.approval),
   );
-  if (ungated) return { kind: 'gate-tool', planned: ungated.planned };
+  if (ungated) {
+    const ask = isRisky(input, ungated.planned.call.name) ? pendingAskHuman(turn, input) : undefined;
+    return { kind: 'gate-tool', planned: ungated.planned, ...(ask && { askHuman: ask.reason }) };
+  }
   for (const call of calls) {
     if (call.decision?.decision === 'ask' && call.approval && !call.approval.resolution) {
       return { kind: 'await-approval', approvalId: call.approval.approvalId, callId: call.planned.callId };
@@ -30,18 +34,22 @@ export function decideGate(turn: TurnRecord, step: number, input: DecideInput): 
 /** The act phase of plan step `step`: run, refuse or settle each call in order until all have results. */
 export function decideAct(turn: TurnRecord, step: number, input: DecideInput): NextStep {
   for (const call of callsOf(turn, step)) {
-    if (!call.result) return decideCall(call, input);
+    if (!call.result) return decideCall(call, input, directive(turn, 'disable_risky_tools')?.reason);
   }
   return enterPhase('observe', 'act');
 }
 
-function decideCall(call: CallState, input: DecideInput): NextStep {
+/** `readOnlyBecause`: why only read-only tools may run now, when a directive says so. */
+function decideCall(call: CallState, input: DecideInput, readOnlyBecause: string | undefined): NextStep {
   const { planned } = call;
   const tool = planned.call.name;
   const denial = denialOf(call);
   if (denial) return { kind: 'refuse-tool', planned, reason: denial };
   const facts = input.tool(tool);
   if (!facts) return { kind: 'refuse-tool', planned, reason: `tool ${tool} is not available to this agent` };
+  if (!call.started && readOnlyBecause !== undefined && !facts.readOnly) {
+    return { kind: 'refuse-tool', planned, reason: `only read-only tools may run now: ${readOnlyBecause}` };
+  }
   if (!call.started) return { kind: 'run-tool', planned, rerun: false };
   // Started without a result: the process stopped mid-call, so the call may or may not have happened.
   if (facts.idempotent) return { kind: 'run-tool', planned, rerun: true };

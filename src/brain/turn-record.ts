@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type EventPayload, eventPayloadSchemas, PyclawError, type StoredEvent } from '../core/index.js';
 import { type ToolCall, toolCallSchema } from '../llm/index.js';
+import { type IssuedDirective, issuedDirectives } from '../metagovernor/index.js';
 import type { PlannedCall, TurnPhase } from './contract.js';
 import { parsePayload } from './parse-payload.js';
 import { isTurnPhase } from './transitions.js';
@@ -54,6 +55,10 @@ export interface TurnRecord {
   requests: Map<string, ToolRequest>;
   /** The latest decision for each callId. */
   decisions: Map<string, PolicyDecision>;
+  /** The seq of each call's latest `policy.decided`. */
+  decidedAt: Map<string, number>;
+  /** The metagovernor's directives, in the order issued. */
+  directives: IssuedDirective[];
   approvals: ApprovalRequest[];
   resolutions: Map<string, ApprovalResolution>;
   /** The seq of each call's latest `tool.started`. */
@@ -79,6 +84,8 @@ export function readTurn(events: readonly StoredEvent[]): TurnRecord {
     respondedSteps: new Set(),
     requests: new Map(),
     decisions: new Map(),
+    decidedAt: new Map(),
+    directives: issuedDirectives(events),
     approvals: [],
     resolutions: new Map(),
     lastStarted: new Map(),
@@ -106,6 +113,7 @@ function record(turn: TurnRecord, event: StoredEvent): void {
     case 'policy.decided': {
       const decision = parsePayload(event, eventPayloadSchemas['policy.decided']);
       turn.decisions.set(decision.callId, decision);
+      turn.decidedAt.set(decision.callId, event.seq);
       return;
     }
     case 'approval.requested': {

@@ -119,7 +119,13 @@ export const eventPayloadSchemas = {
   'panic.released': z.looseObject({ by: z.string() }),
   'a2a.sent': z.looseObject({ messageId: z.string(), to: z.string(), task: z.string() }),
   'a2a.received': z.looseObject({ messageId: z.string(), from: z.string(), result: z.string().optional() }),
-  'directive.issued': z.looseObject({ directive: z.string(), reason: z.string() }),
+  'directive.issued': z.looseObject({
+    /** require_validation | ask_human | disable_risky_tools | stop (the metagovernor's). */
+    directive: z.string(),
+    reason: z.string(),
+    /** What triggered it: risk, failures, repeats, budget, uncertainty. */
+    signal: z.string().optional(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventPayloadSchemas;

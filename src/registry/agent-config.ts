@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { identityCapsuleSchema } from '../identity/index.js';
+import { governorConfigSchema } from './governor.js';
 import { agentModelsSchema } from './models.js';
 import { turnLimitsSchema } from './turn-limits.js';
 
@@ -19,5 +20,7 @@ export const agentConfigSchema = z.strictObject({
   /** Whether turns run the verify and reflect phases (otherwise they are recorded as skipped). */
   verify: z.boolean().default(false),
   reflect: z.boolean().default(false),
+  /** When the metagovernor asks for validation or a human, narrows the tools, or stops the turn. */
+  governor: governorConfigSchema.prefault({}),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

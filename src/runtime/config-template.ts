@@ -35,7 +35,9 @@ logging:
 
 # Agents, by id; \`pyclaw agents list\` shows them and \`pyclaw agents add <id>\` adds one.
 # Each also takes skills ([*]: the skill names or globs it may draw on), limits (maxSteps 12,
-# maxToolCalls 24, maxWallTimeMs 600000, maxRepeats 3), verify (false) and reflect (false).
+# maxToolCalls 24, maxWallTimeMs 600000, maxRepeats 3), verify (false), reflect (false) and governor
+# (enabled true, askHumanAtRisk 6, validateAfterFailures 2, stopAfterFailures 6, readOnlyAfterRepeats 2,
+# readOnlyAtBudget 0.8, stopAtBudget 0.95, validateUncertainAnswers true): see the README's metagovernor.
 agents:
   default:
     name: PyClaw

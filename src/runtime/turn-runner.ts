@@ -3,6 +3,7 @@ import { decideNext, type NextStep, type PlannedCall, turnConversation } from '.
 import { type Clock, type NewEvent, newId, type StoredEvent } from '../core/index.js';
 import { type ChatMessage, LlmError, type LlmStep, type ModelRouter } from '../llm/index.js';
 import type { LongTermMemory } from '../memory/index.js';
+import { governTurn } from '../metagovernor/index.js';
 import { decideToolCall, type PolicyConfig } from '../policy/index.js';
 import type { AgentDefinition } from '../registry/index.js';
 import { checkIntent, type SafetyConfig } from '../safety/index.js';
@@ -117,6 +118,7 @@ async function decideAndPerform(
   events: readonly StoredEvent[],
 ): Promise<TurnOutcome> {
   for (;;) {
+    turn.govern(events);
     const step = decideNext({
       events,
       limits: env.agent.limits,
@@ -155,7 +157,7 @@ class TurnSteps {
         );
         return undefined;
       case 'call-model':
-        return this.callModel(step.stepId, events);
+        return this.callModel(step.stepId, events, step.onlyReadOnlyTools === true);
       case 'request-tool':
         this.append('agent', {
           type: 'tool.requested',
@@ -169,7 +171,7 @@ class TurnSteps {
         return undefined;
       case 'gate-tool':
         if (await this.blockedBySafety(step.planned)) return undefined;
-        this.gate(step.planned);
+        this.gate(step.planned, step.askHuman);
         return undefined;
       case 'await-approval':
         return this.awaitApproval(step.approvalId, events);
@@ -228,7 +230,26 @@ class TurnSteps {
     this.append('runtime', { type: 'turn.failed', payload: { error: error.message, code: error.code } });
   }
 
-  private async callModel(stepId: string, events: readonly StoredEvent[]): Promise<undefined> {
+  /** Records the directives the metagovernor issues on the turn as it now stands. */
+  govern(events: readonly StoredEvent[]): void {
+    const directives = governTurn({
+      events,
+      config: this.env.agent.governor,
+      tool: (name) => this.env.tools.facts(name),
+      budget: this.env.agent.models?.budget,
+    });
+    if (directives.length === 0) return;
+    this.append(
+      'metagovernor',
+      ...directives.map((directive): TurnEvent => ({ type: 'directive.issued', payload: { ...directive } })),
+    );
+  }
+
+  private async callModel(
+    stepId: string,
+    events: readonly StoredEvent[],
+    onlyReadOnlyTools: boolean,
+  ): Promise<undefined> {
     const messages: ChatMessage[] = [
       {
         role: 'system',
@@ -240,7 +261,7 @@ class TurnSteps {
     try {
       await this.env.router.complete(
         'default',
-        { messages, tools: this.env.tools.specs(this.env.agent.tools) },
+        { messages, tools: this.toolSpecs(onlyReadOnlyTools) },
         {
           step: this.step(stepId),
           onDelta: this.env.onDelta,
@@ -252,6 +273,11 @@ class TurnSteps {
       this.fail(error);
     }
     return undefined;
+  }
+
+  private toolSpecs(onlyReadOnly: boolean) {
+    const specs = this.env.tools.specs(this.env.agent.tools);
+    return onlyReadOnly ? specs.filter((spec) => this.env.tools.facts(spec.name)?.readOnly) : specs;
   }
 
   /** A judge (the agent's strong tier) rules on the answer; a failed verdict sends the turn back to plan. */
@@ -330,9 +356,14 @@ class TurnSteps {
     return true;
   }
 
-  private gate(planned: PlannedCall): void {
+  /** `askHuman`: the metagovernor wants a human to approve this call even where policy allows it. */
+  private gate(planned: PlannedCall, askHuman: string | undefined): void {
     const facts = this.env.tools.facts(planned.call.name);
-    const verdict = decideToolCall(planned.call.name, facts?.readOnly ?? false, this.env.policy);
+    const policy = decideToolCall(planned.call.name, facts?.readOnly ?? false, this.env.policy);
+    const verdict =
+      askHuman && policy.decision === 'allow'
+        ? { decision: 'ask' as const, reason: `the metagovernor asks a human: ${askHuman}` }
+        : policy;
     const callId = planned.callId;
     this.append('runtime', {
       type: 'policy.decided',

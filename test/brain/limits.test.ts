@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLoop } from '../../src/brain/index.js';
+import { detectLoop } from '../../src/metagovernor/index.js';
 import { type ModelReply, TurnDriver } from './turn-driver.js';
 
 const read = (path: string): ModelReply => ({ toolCalls: [{ name: 'fs.read', arguments: { path } }] });
