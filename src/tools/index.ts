@@ -20,9 +20,6 @@ export { execTool } from './exec/exec-tool.js';
 export { builtinTools } from './fs/builtin-tools.js';
 export { fetchTool } from './http/fetch-tool.js';
 export { type HttpConfig, httpConfigSchema } from './http/http-config.js';
-export type { SshSecrets } from './ssh/private-key.js';
-export { type SshConfig, sshConfigSchema } from './ssh/ssh-config.js';
-export { sshTools } from './ssh/ssh-tools.js';
 export {
   type McpConfig,
   type McpServerConfig,
@@ -31,6 +28,9 @@ export {
 export { McpServers, type McpServersOptions } from './mcp/mcp-servers.js';
 export { mcpAnnotations, mcpToolId } from './mcp/mcp-tools.js';
 export { loadPlugins } from './plugins.js';
+export type { SshSecrets } from './ssh/private-key.js';
+export { type SshConfig, sshConfigSchema } from './ssh/ssh-config.js';
+export { sshTools } from './ssh/ssh-tools.js';
 export {
   type ToolCallRequest,
   ToolHost,

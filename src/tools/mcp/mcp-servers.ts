@@ -116,7 +116,16 @@ export class McpServers {
     signal: AbortSignal,
   ): Promise<unknown> {
     const { client } = await this.connection(server);
-    return client.callTool({ name, arguments: input }, undefined, { signal });
+    // The SDK leaves a listener on the signal it is given, and a turn's signal outlives many calls:
+    // each call gets its own signal, tied to the turn's only while the call runs.
+    const call = new AbortController();
+    const abort = () => call.abort(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    try {
+      return await client.callTool({ name, arguments: input }, undefined, { signal: call.signal });
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
   }
 
   private async transport(
