@@ -10,6 +10,7 @@ import { EventLog } from '../src/session/index.js';
 import { type Db, openDatabase } from '../src/storage/index.js';
 import { browserTools } from './browser.js';
 import { httpLoad } from './http-load.js';
+import { mcpTools } from './mcp.js';
 import { median, medianMs, printResults, type Result, timeMs, timeMsAsync } from './measure.js';
 import { memorySearch } from './memory-search.js';
 import { skillRanking } from './skill-ranking.js';
@@ -194,6 +195,7 @@ try {
   const load = await httpLoad(dir, { sessions: 50, turnsPerSession: 4 });
   const browser = await browserTools(dir);
   const ssh = await sshTools(dir);
+  const mcp = await mcpTools(dir);
   results.push(
     { name: 'bare insert, one commit each (floor)', value: Math.round(floor.single), unit: 'rows/s' },
     { name: 'bare insert, batches of 1000 (floor)', value: Math.round(floor.batched), unit: 'rows/s' },
@@ -236,6 +238,7 @@ try {
     ...load.results,
     ...browser,
     ...ssh,
+    ...mcp,
   );
   printResults(results);
 } finally {
