@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { StoredEvent } from '../../src/core/index.js';
 import { openApp, type PyclawApp, replaySession, runInSession } from '../../src/runtime/index.js';
+import { setSecret } from '../../src/secret/index.js';
 import { mcpServerCommand } from '../fixtures/mcp-fixture.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
@@ -16,7 +17,11 @@ interface NotesHome {
 }
 
 /** A home whose default agent follows `script` (a scripted provider) and may use the notes server's tools. */
-function notesHome(script: unknown[], extra: Record<string, unknown> = {}): NotesHome {
+function notesHome(
+  script: unknown[],
+  extra: Record<string, unknown> = {},
+  serverEnv: Record<string, string> = {},
+): NotesHome {
   const home = tempDir();
   const notes = tempDir();
   const pidFile = join(tempDir(), 'mcp.pid');
@@ -26,7 +31,9 @@ function notesHome(script: unknown[], extra: Record<string, unknown> = {}): Note
     agents: {
       default: { models: { default: { provider: 'script', model: 'script' } }, tools: ['mcp.notes.*'] },
     },
-    mcp: { servers: { notes: { ...mcpServerCommand, env: { NOTES_DIR: notes, PID_FILE: pidFile } } } },
+    mcp: {
+      servers: { notes: { ...mcpServerCommand, env: { NOTES_DIR: notes, PID_FILE: pidFile, ...serverEnv } } },
+    },
     ...extra,
   };
   writeFileSync(join(home, 'config.yaml'), stringify(config));
@@ -110,6 +117,28 @@ describe('MCP tools in a turn', () => {
       ]);
     } finally {
       await app.close();
+    }
+  });
+
+  it('keeps a secret given to a server out of the log, even when the server sends it back', async () => {
+    const canary = 'canary-mcp-7f3a91c2e4b8';
+    const { home } = notesHome(
+      [call('mcp.notes.env_value', { name: 'NOTE_TOKEN' }), { text: 'Done.' }],
+      {},
+      { NOTE_TOKEN: 'secret:notes_token' },
+    );
+    setSecret(join(home, 'secrets'), 'notes_token', canary);
+    const app = await openApp({ env: { PYCLAW_HOME: home } });
+    try {
+      const { sessionId, outcome } = await runInSession(app, { message: 'Show the token.' });
+      const [result] = payloadsOf(turnEvents(app, sessionId, outcome?.turnId ?? ''), 'tool.result');
+      expect(result).toMatchObject({ isError: false, preview: '[REDACTED:notes_token]' });
+    } finally {
+      await app.close();
+    }
+    for (const file of ['pyclaw.db', 'pyclaw.db-wal', join('logs', 'pyclaw.log')]) {
+      const path = join(home, file);
+      if (existsSync(path)) expect(readFileSync(path).includes(canary), file).toBe(false);
     }
   });
 
