@@ -15,6 +15,7 @@ import { median, medianMs, printResults, type Result, timeMs, timeMsAsync } from
 import { memorySearch } from './memory-search.js';
 import { skillRanking } from './skill-ranking.js';
 import { sshTools } from './ssh.js';
+import { toolSafety } from './tool-safety.js';
 import { turnOverhead } from './turn-overhead.js';
 
 const SINGLE_COMMITS = 20_000;
@@ -196,6 +197,7 @@ try {
   const browser = await browserTools(dir);
   const ssh = await sshTools(dir);
   const mcp = await mcpTools(dir);
+  const tools = await toolSafety(dir);
   results.push(
     { name: 'bare insert, one commit each (floor)', value: Math.round(floor.single), unit: 'rows/s' },
     { name: 'bare insert, batches of 1000 (floor)', value: Math.round(floor.batched), unit: 'rows/s' },
@@ -239,6 +241,7 @@ try {
     ...browser,
     ...ssh,
     ...mcp,
+    ...tools,
   );
   printResults(results);
 } finally {

@@ -329,6 +329,9 @@ describe('the red-team set', () => {
 
   it('lets the harmless calls run, with secrets redacted from what they return', () => {
     for (const { attempt, events } of ran.filter((r) => r.attempt.expect === 'runs')) {
+      // With no rule in config, exec and http.fetch ask first; reads run.
+      const decision = payload(events.find((event) => event.type === 'policy.decided') as StoredEvent);
+      expect(decision.decision, attempt.name).toBe(attempt.calls[0]?.name === 'fs.read' ? 'allow' : 'ask');
       const result = events.find((event) => event.type === 'tool.result');
       expect(payload(result as StoredEvent).isError, attempt.name).toBe(false);
       expect(
