@@ -36,13 +36,8 @@ export const memoryConfigSchema = z.strictObject({
   /** A candidate proposed this many times (in any sessions) is promoted without asking; 0 never. */
   promoteAfter: z.int().min(0).default(3),
   autoPromote: z.array(autoPromoteRuleSchema).default([]),
-  /** How many memories a turn's pack may take, and how many characters they may fill. */
-  retrieval: z
-    .strictObject({
-      limit: z.int().min(1).max(100).default(8),
-      maxChars: z.int().min(100).default(2000),
-    })
-    .prefault({}),
+  /** How many memories a turn's pack may take (they also share the pack's memory token budget). */
+  retrieval: z.strictObject({ limit: z.int().min(1).max(100).default(8) }).prefault({}),
   /** With an embedding model, search ranks by meaning as well as by words. */
   embeddings: z
     .strictObject({

@@ -102,8 +102,7 @@ agents:
 #     - { kind: preference }
 #     - { kind: lesson, pattern: "^always " }
 #   retrieval:
-#     limit: 8                 # memories in a turn's context, at most
-#     maxChars: 2000
+#     limit: 8                 # memories in a turn's context, at most (its token budget applies too)
 #   embeddings:
 #     provider: openai         # an OpenAI-compatible provider (kind: openai)
 #     model: text-embedding-3-small
