@@ -6,6 +6,7 @@ import type { StoredEvent } from '../../src/core/index.js';
 import { openApp, type PyclawApp, replaySession, runInSession } from '../../src/runtime/index.js';
 import { setSecret } from '../../src/secret/index.js';
 import { mcpServerCommand } from '../fixtures/mcp-fixture.js';
+import { runCli } from '../helpers/cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
@@ -140,6 +141,21 @@ describe('MCP tools in a turn', () => {
       const path = join(home, file);
       if (existsSync(path)) expect(readFileSync(path).includes(canary), file).toBe(false);
     }
+  });
+
+  it('pyclaw run calls an MCP tool through the built CLI', () => {
+    const { home } = notesHome([
+      call('mcp.notes.read_note', { name: 'todo.txt' }),
+      { text: 'Water the plants.' },
+    ]);
+    const result = runCli(home, ['run', 'What is on my todo list?', '--json']);
+    expect(result.stderr).toBe('');
+    const { sessionId, outcome } = JSON.parse(result.stdout);
+    expect(outcome).toMatchObject({ status: 'completed', answer: 'Water the plants.' });
+    const events = runCli(home, ['sessions', 'events', sessionId, '--type', 'tool.result', '--json']);
+    expect(JSON.parse(events.stdout)).toMatchObject([
+      { payload: { isError: false, preview: 'water the plants\n' } },
+    ]);
   });
 
   it('replays a session with MCP calls without starting the server', async () => {

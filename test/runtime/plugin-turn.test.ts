@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { openApp, runInSession } from '../../src/runtime/index.js';
+import { runCli } from '../helpers/cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
@@ -63,5 +64,18 @@ describe('plugin tools in a turn', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('pyclaw run uses a plugin tool, and names a plugin it cannot load in one line with a non-zero exit', () => {
+    const ok = runCli(pluginHome(['./plugins/words.mjs']), ['run', 'How many words?', '--json']);
+    expect(ok.stderr).toBe('');
+    expect(JSON.parse(ok.stdout).outcome).toMatchObject({ status: 'completed', answer: 'Three words.' });
+
+    const home = pluginHome(['./plugins/word.mjs']);
+    const bad = runCli(home, ['run', 'How many words?']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(
+      `pyclaw: plugin ./plugins/word.mjs: no file at ${join(home, 'plugins', 'word.mjs')}\n`,
+    );
   });
 });
