@@ -53,4 +53,32 @@ describe('the browser and the app', () => {
     await app.close();
     expect(started.filter(isRunning)).toEqual([]);
   });
+
+  it('a Chromium that dies is started again: the sessions reopen their pages', async () => {
+    const app = await openApp({ env: { PYCLAW_HOME: tempDir() } });
+    const { url: site } = await startSite();
+    const ctx = {
+      sessionId: 'session-1',
+      turnId: 'turn-1',
+      callId: 'call-1',
+      workspaceRoots: [app.paths.root],
+      artifacts: app.artifacts,
+    };
+    const signal = new AbortController().signal;
+    const run = (tool: string, input: unknown) => app.tools().run({ tool, input }, ctx, signal);
+    try {
+      await run('browser.open', { url: `${site}/` });
+      const [first] = chromiumChildren();
+      process.kill(first as number, 'SIGKILL');
+      await expect.poll(() => isRunning(first as number)).toBe(false);
+      await expect
+        .poll(async () => (await run('browser.text', {})).preview)
+        .toBe('no page is open in this session');
+      expect(await run('browser.open', { url: `${site}/about` })).toMatchObject({ isError: false });
+      expect((await run('browser.text', {})).preview).toContain('All about greeting.');
+      expect(chromiumChildren()).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -67,13 +67,24 @@ export function playwrightBackend(options: PlaywrightBackendOptions): BrowserBac
     }
   };
 
+  /** The running browser, launched if need be. One that failed to start or died is launched anew. */
+  const running = (): Promise<Browser> => {
+    if (browser) return browser;
+    const started = launch();
+    browser = started;
+    const forget = () => {
+      if (browser !== started) return;
+      browser = undefined;
+      // Its pages died with it; the sessions start over with browser.open.
+      tabs.clear();
+    };
+    started.then((launched) => launched.on('disconnected', forget), forget);
+    return started;
+  };
+
   const newTab = async (): Promise<SessionTab> => {
     if (closed) throw new PyclawError('browser.closed', 'the browser was closed');
-    browser ??= launch();
-    const started = browser;
-    started.catch(() => {
-      if (browser === started) browser = undefined;
-    });
+    const started = running();
     const context = await (await started).newContext();
     context.setDefaultTimeout(options.timeoutMs);
     const page = await context.newPage();
