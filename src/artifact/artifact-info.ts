@@ -32,6 +32,11 @@ export const putOptionsSchema = z.object({
   retention: retentionSchema.optional(),
   /** Epoch milliseconds; absent means the blob never expires. */
   expiresAt: z.number().int().optional(),
+  /**
+   * false: skip the fsyncs, for bytes that can be rebuilt (a prompt pack). A killed process loses
+   * nothing either way; a power loss may lose such a blob.
+   */
+  durable: z.boolean().optional(),
 });
 export type PutOptions = z.infer<typeof putOptionsSchema>;
 

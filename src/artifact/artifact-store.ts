@@ -13,7 +13,7 @@ import {
 } from './artifact-info.js';
 import { parseArtifactQuery, refOf } from './artifact-ref.js';
 import { ArtifactRows } from './artifact-rows.js';
-import { BlobFiles } from './blob-files.js';
+import { BlobFiles, type StagedBlob } from './blob-files.js';
 
 export interface GcReport {
   /** Hashes whose blob (and row, if it had one) was removed. */
@@ -58,14 +58,33 @@ export class ArtifactStore {
    */
   async put(source: Readable | Buffer | string, options: PutOptions = {}): Promise<ArtifactInfo> {
     const meta = parseArtifactInput(putOptionsSchema, options, 'artifact options');
+    const durable = meta.durable ?? true;
     const staged = await this.files.stage(
       asStream(source),
       this.redactor ? [this.redactor.createStream()] : [],
+      durable,
     );
-    // No await from here on: placing the file and saving its row happen in one tick, so a gc in this
-    // process never sees the one without the other.
-    this.files.place(staged);
     const defaultMime = typeof source === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream';
+    return this.placeAndRecord(staged, meta, defaultMime);
+  }
+
+  /**
+   * `put` for a text already in memory, done synchronously: far cheaper for small texts (a prompt
+   * pack) than streaming. Same redaction, addressing and retention.
+   */
+  putText(text: string, options: PutOptions = {}): ArtifactInfo {
+    const meta = parseArtifactInput(putOptionsSchema, options, 'artifact options');
+    const redacted = this.redactor ? this.redactor.redactText(text) : text;
+    const staged = this.files.stageBytes(Buffer.from(redacted), meta.durable ?? true);
+    return this.placeAndRecord(staged, meta, 'text/plain; charset=utf-8');
+  }
+
+  /**
+   * No await in here: placing the file and saving its row happen in one tick, so a gc in this process
+   * never sees the one without the other.
+   */
+  private placeAndRecord(staged: StagedBlob, meta: PutOptions, defaultMime: string): ArtifactInfo {
+    this.files.place(staged, meta.durable ?? true);
     const stored = {
       hash: staged.hash,
       size: staged.size,

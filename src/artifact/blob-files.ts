@@ -9,6 +9,7 @@ import {
   openSync,
   renameSync,
   unlinkSync,
+  writeSync,
 } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -48,9 +49,10 @@ export class BlobFiles {
 
   /**
    * Streams `source` through `transforms` into a new temp file, hashing the bytes that reach the file.
-   * The file is fsynced before this resolves; on any failure it is removed and the error rethrown.
+   * The file is fsynced before this resolves (unless not `durable`); on any failure it is removed and
+   * the error rethrown.
    */
-  async stage(source: Readable, transforms: Transform[]): Promise<StagedBlob> {
+  async stage(source: Readable, transforms: Transform[], durable = true): Promise<StagedBlob> {
     await mkdir(this.tempDir, { recursive: true });
     const tempPath = join(this.tempDir, randomBytes(12).toString('hex'));
     const hasher = createHash('sha256');
@@ -67,7 +69,7 @@ export class BlobFiles {
     const sink = createWriteStream(tempPath, {
       flags: 'wx',
       mode: 0o444,
-      flush: true,
+      flush: durable,
       highWaterMark: ioChunkBytes,
     });
     try {
@@ -79,18 +81,35 @@ export class BlobFiles {
     return { hash: hasher.digest('hex'), size, tempPath };
   }
 
+  /** Writes bytes already in memory to a new temp file, synchronously; fsynced unless not `durable`. */
+  stageBytes(bytes: Buffer, durable = true): StagedBlob {
+    mkdirSync(this.tempDir, { recursive: true });
+    const tempPath = join(this.tempDir, randomBytes(12).toString('hex'));
+    const fd = openSync(tempPath, 'wx', 0o444);
+    try {
+      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+      if (durable) fsyncSync(fd);
+    } catch (error) {
+      closeSync(fd);
+      unlinkIfPresent(tempPath);
+      throw error;
+    }
+    closeSync(fd);
+    return { hash: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, tempPath };
+  }
+
   /**
    * Renames a staged file to its blob path, replacing any file already there: the bytes are the same
    * by construction, and a damaged or missing blob is repaired. Synchronous on purpose: the caller
    * writes the metadata row in the same tick, so no gc in this process can run in between.
    */
-  place(staged: StagedBlob): void {
+  place(staged: StagedBlob, durable = true): void {
     const path = this.pathOf(staged.hash);
     const dir = dirname(path);
     try {
       const firstCreated = mkdirSync(dir, { recursive: true });
       renameSync(staged.tempPath, path);
-      syncDirectoriesUpTo(dir, firstCreated === undefined ? dir : dirname(firstCreated));
+      if (durable) syncDirectoriesUpTo(dir, firstCreated === undefined ? dir : dirname(firstCreated));
     } catch (error) {
       unlinkIfPresent(staged.tempPath);
       throw error;

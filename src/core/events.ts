@@ -30,9 +30,26 @@ export const eventPayloadSchemas = {
   'turn.completed': z.looseObject({ answer: z.string().optional() }),
   'turn.failed': z.looseObject({ error: z.string(), code: z.string().optional() }),
   'context.packed': z.looseObject({
+    /** The pack as stored (JSON): its sections' text and the exact request the model was sent. */
     packArtifact: z.string(),
     totalTokens: z.number().int().nonnegative(),
-    telemetry: z.array(z.unknown()),
+    /** The pack's total budget, after the provider's token ratio. */
+    budget: z.number().int().nonnegative().optional(),
+    /** The provider whose token ratio the budgets were corrected by. */
+    provider: z.string().optional(),
+    ratio: z.number().positive().optional(),
+    sections: z
+      .array(z.looseObject({ section: z.string(), budget: z.number().int(), tokens: z.number().int() }))
+      .optional(),
+    telemetry: z.array(
+      z.looseObject({
+        section: z.string(),
+        ref: z.string(),
+        tokens: z.number().int().nonnegative(),
+        decision: z.enum(['included', 'truncated', 'dropped']),
+        reason: z.string().optional(),
+      }),
+    ),
   }),
   'llm.requested': z.looseObject({
     provider: z.string(),
@@ -94,9 +111,13 @@ export const eventPayloadSchemas = {
     by: z.string(),
   }),
   'summary.updated': z.looseObject({
+    /** The range of this session's events the summary covers, folded into the previous summary. */
     fromSeq: z.number().int(),
     toSeq: z.number().int(),
     summary: z.string(),
+    method: z.enum(['model', 'extractive']).optional(),
+    model: z.string().optional(),
+    previousSeq: z.number().int().optional(),
   }),
   'skill.selected': z.looseObject({
     skill: z.string(),

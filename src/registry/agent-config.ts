@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { identityCapsuleSchema } from '../identity/index.js';
+import { contextConfigSchema } from './context-config.js';
 import { governorConfigSchema } from './governor.js';
 import { agentModelsSchema } from './models.js';
 import { turnLimitsSchema } from './turn-limits.js';
@@ -22,5 +23,7 @@ export const agentConfigSchema = z.strictObject({
   reflect: z.boolean().default(false),
   /** When the metagovernor asks for validation or a human, narrows the tools, or stops the turn. */
   governor: governorConfigSchema.prefault({}),
+  /** How its prompts are packed under token budgets. */
+  context: contextConfigSchema,
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

@@ -1,5 +1,6 @@
 export { type AgentConfig, agentConfigSchema, agentIdSchema } from './agent-config.js';
 export { type Budget, budgetSchema, type SpendingLimit, spendingLimitSchema } from './budget.js';
+export { type ContextConfig, contextConfigSchema } from './context-config.js';
 export { type GovernorConfig, governorConfigSchema } from './governor.js';
 export {
   type AgentModels,

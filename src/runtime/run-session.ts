@@ -1,3 +1,5 @@
+import { updateSummaryIfDue } from '../compress/index.js';
+import { defaultContextWindow } from '../context/index.js';
 import { PyclawError, systemClock } from '../core/index.js';
 import { ModelRouter } from '../llm/index.js';
 import type { AgentDefinition } from '../registry/index.js';
@@ -76,7 +78,9 @@ export async function runInSession(app: PyclawApp, options: RunSessionOptions): 
       options.onMessageRecorded?.(started);
       return started;
     });
-    return { sessionId: session.id, resumed, outcome: await driveTurn(env, session.id, turnId) };
+    const outcome = await driveTurn(env, session.id, turnId);
+    if (outcome.status !== 'waiting') await updateSummary(env, session.id);
+    return { sessionId: session.id, resumed, outcome };
   } finally {
     lease.release();
   }
@@ -104,6 +108,34 @@ function recordAnswer(
   });
 }
 
+/**
+ * Brings the session's rolling summary up to date after a turn. The agent's `fast` tier writes it when
+ * one is configured (the cheap model); otherwise, or when that call fails, it is extractive.
+ */
+async function updateSummary(env: TurnEnvironment, sessionId: string): Promise<void> {
+  const cheap = env.agent.models?.fast !== undefined;
+  await updateSummaryIfDue({
+    db: env.db,
+    log: env.log,
+    sessionId,
+    config: env.agent.context.summary,
+    summarizer: cheap
+      ? async (messages) => {
+          const response = await env.router.complete('fast', { messages }, { signal: env.signal });
+          return { text: response.text, model: `${response.provider}/${response.model}` };
+        }
+      : undefined,
+  });
+}
+
+/** The default model's context window: configured for the agent, else a local model's contextSize. */
+function contextWindow(app: PyclawApp, agent: AgentDefinition): number {
+  if (agent.context.window) return agent.context.window;
+  const provider = agent.models && app.config.providers[agent.models.default.provider];
+  const size = provider && 'contextSize' in provider ? provider.contextSize : undefined;
+  return typeof size === 'number' ? size : defaultContextWindow;
+}
+
 function turnEnvironment(
   app: PyclawApp,
   agentId: string,
@@ -114,8 +146,10 @@ function turnEnvironment(
   const workspaceRoots = options.workspaceRoots ?? [process.cwd()];
   return {
     log: app.log,
+    db: app.db,
     artifacts: app.artifacts,
     agent,
+    contextWindow: contextWindow(app, agent),
     router: new ModelRouter({ providers: app.providers(), models: requireModels(agent), sink: app.log }),
     tools,
     policy: app.config.policy,

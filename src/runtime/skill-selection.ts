@@ -1,10 +1,10 @@
+import type { SkillCardInput, SkillExcerptSource } from '../context/index.js';
 import { eventPayloadSchemas, type NewEvent, type StoredEvent } from '../core/index.js';
 import { rankSkills, type Skill, skillCard, skillExcerpt, skillSelectedPayload } from '../skill/index.js';
 
-/** Skill cards per turn, how many of them also bring an excerpt, and the excerpt's size in characters. */
+/** Skill cards selected per turn, and how many of them also bring an excerpt (the pack's limits apply too). */
 const cardsPerTurn = 5;
 const excerptsPerTurn = 1;
-const excerptChars = 4_000;
 
 /** The `skill.selected` events for the skills that best match the turn's input, best first. */
 export function skillSelections(skills: readonly Skill[], input: string): NewEvent<'skill.selected'>[] {
@@ -16,31 +16,31 @@ export function skillSelections(skills: readonly Skill[], input: string): NewEve
 }
 
 /**
- * The system prompt with the skills this turn selected: their cards, and the excerpt of the best. Read
- * from the turn's `skill.selected` events, so a resumed turn shows the model the same skills.
+ * The skills this turn selected, as the pack's skill section takes them: their cards, and an excerpt
+ * source for each selected with an excerpt (fitted to the pack's budget, cut at section boundaries).
+ * Read from the turn's `skill.selected` events, so a resumed turn shows the model the same skills.
  */
-export function withSelectedSkills(
-  systemPrompt: string,
+export function selectedSkills(
   skills: readonly Skill[],
   events: readonly StoredEvent[],
-): string {
+): { cards: SkillCardInput[]; excerpts: SkillExcerptSource[] } {
   const selected = events.flatMap((event) => {
     if (event.type !== 'skill.selected') return [];
     const payload = eventPayloadSchemas['skill.selected'].parse(event.payload);
     const skill = skills.find((candidate) => candidate.name === payload.skill);
     return skill ? [{ skill, excerpt: payload.excerpt === true }] : [];
   });
-  if (selected.length === 0) return systemPrompt;
-  const cards = selected.map(({ skill }) => {
-    const card = skillCard(skill);
-    return `- ${card.name}: ${card.description}`;
-  });
-  const excerpts = selected
-    .filter(({ excerpt }) => excerpt)
-    .map(({ skill }) => `### Skill: ${skill.name}\n${skillExcerpt(skill, excerptChars).text}`);
-  return [
-    systemPrompt,
-    `## Skills\nPlaybooks for tasks like this one; follow one when it fits.\n${cards.join('\n')}`,
-    ...excerpts,
-  ].join('\n\n');
+  return {
+    cards: selected.map(({ skill }) => {
+      const card = skillCard(skill);
+      return { name: card.name, description: card.description, version: card.hash };
+    }),
+    excerpts: selected
+      .filter(({ excerpt }) => excerpt)
+      .map(({ skill }) => ({
+        name: skill.name,
+        version: skill.hash,
+        excerpt: (budget: number, measure: (text: string) => number) => skillExcerpt(skill, budget, measure),
+      })),
+  };
 }

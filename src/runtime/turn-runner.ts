@@ -1,7 +1,8 @@
 import type { ArtifactStore } from '../artifact/index.js';
-import { decideNext, type NextStep, type PlannedCall, turnConversation } from '../brain/index.js';
+import { decideNext, type NextStep, type PlannedCall } from '../brain/index.js';
+import type { TokenCalibration } from '../context/index.js';
 import { type Clock, type NewEvent, newId, type StoredEvent } from '../core/index.js';
-import { type ChatMessage, LlmError, type LlmStep, type ModelRouter } from '../llm/index.js';
+import { LlmError, type LlmStep, type ModelRouter } from '../llm/index.js';
 import type { LongTermMemory } from '../memory/index.js';
 import { governTurn } from '../metagovernor/index.js';
 import { decideToolCall, type PolicyConfig } from '../policy/index.js';
@@ -9,9 +10,10 @@ import type { AgentDefinition } from '../registry/index.js';
 import { checkIntent, type SafetyConfig } from '../safety/index.js';
 import type { EventLog } from '../session/index.js';
 import type { Skill } from '../skill/index.js';
+import type { Db } from '../storage/index.js';
 import type { ToolHost } from '../tools/index.js';
-import { sessionHistory } from './session-history.js';
-import { skillSelections, withSelectedSkills } from './skill-selection.js';
+import { type PackedPrompt, processCalibration, promptFor } from './prompt-pack.js';
+import { skillSelections } from './skill-selection.js';
 import {
   judgeRequest,
   parseLessons,
@@ -40,14 +42,19 @@ export interface ApprovalPrompt {
 /** What one turn runs with: the agent, its models and tools, and where it records. */
 export interface TurnEnvironment {
   log: EventLog;
+  db: Db;
   artifacts: ArtifactStore;
   agent: AgentDefinition;
+  /** The default model's context window in tokens: the pack's budgets derive from it. */
+  contextWindow: number;
+  /** Per-provider token ratios; the process-wide one by default. */
+  calibration?: TokenCalibration;
   router: ModelRouter;
   tools: ToolHost;
   policy: PolicyConfig;
   /** Hard stops checked before policy: workspace confinement, domain rules, destructive commands. */
   safety: SafetyConfig;
-  /** Where reflection's candidates go (and are promoted by rule or evidence). */
+  /** Where reflection's candidates go (and are promoted by rule or evidence), and the pack's memories come from. */
   memory: LongTermMemory;
   workspaceRoots: string[];
   clock: Clock;
@@ -250,24 +257,24 @@ class TurnSteps {
     events: readonly StoredEvent[],
     onlyReadOnlyTools: boolean,
   ): Promise<undefined> {
-    const messages: ChatMessage[] = [
-      {
-        role: 'system',
-        content: withSelectedSkills(this.env.agent.systemPrompt, this.env.skills ?? [], events),
-      },
-      ...sessionHistory(this.env.log, this.sessionId, this.turnId),
-      ...turnConversation(events),
-    ];
     try {
-      await this.env.router.complete(
-        'default',
-        { messages, tools: this.toolSpecs(onlyReadOnlyTools) },
-        {
-          step: this.step(stepId),
-          onDelta: this.env.onDelta,
-          signal: this.env.signal,
-        },
-      );
+      // A step already answered is answered from the log by the recorder: no pack is built for it.
+      const prompt = answered(events, stepId)
+        ? undefined
+        : await promptFor(this.env, {
+            sessionId: this.sessionId,
+            turnId: this.turnId,
+            stepId,
+            events,
+            tools: this.toolSpecs(onlyReadOnlyTools),
+          });
+      const response = await this.env.router.complete('default', prompt?.request ?? { messages: [] }, {
+        step: { ...this.step(stepId), packHash: prompt?.packHash },
+        onDelta: this.env.onDelta,
+        signal: this.env.signal,
+      });
+      if (prompt && !response.reused)
+        calibrate(this.env, prompt, response.provider, response.usage.inputTokens);
     } catch (error) {
       if (!(error instanceof LlmError)) throw error;
       this.fail(error);
@@ -458,6 +465,22 @@ class TurnSteps {
   private unsupported(step: never): never {
     throw new Error(`the runtime cannot perform step ${JSON.stringify(step)}`);
   }
+}
+
+/** Whether the step holds a successful model answer (which the recorder reuses). */
+function answered(events: readonly StoredEvent[], stepId: string): boolean {
+  return events.some(
+    (event) =>
+      event.type === 'llm.responded' &&
+      event.stepId === stepId &&
+      (event.payload as { error?: unknown }).error === undefined,
+  );
+}
+
+/** Folds the provider's real prompt token count into its ratio, when the pack was for that provider. */
+function calibrate(env: TurnEnvironment, prompt: PackedPrompt, provider: string, inputTokens: number): void {
+  if (provider !== prompt.provider) return;
+  (env.calibration ?? processCalibration).observe(provider, prompt.totalTokens, inputTokens);
 }
 
 function summarize(planned: PlannedCall): string {

@@ -211,4 +211,23 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (schedule_id, planned_at)
   ) WITHOUT ROWID;
   `,
+  // 8: each session's latest rolling summary and latest PromptPack, kept by triggers in the appending
+  // transaction, so a turn finds them without scanning a long session
+  `
+  CREATE TABLE session_context (
+    session_id TEXT PRIMARY KEY,
+    summary_seq INTEGER,
+    pack_seq INTEGER
+  ) WITHOUT ROWID;
+  CREATE TRIGGER summary_marked AFTER INSERT ON events WHEN NEW.type = 'summary.updated'
+  BEGIN INSERT INTO session_context (session_id, summary_seq) VALUES (NEW.session_id, NEW.seq)
+    ON CONFLICT (session_id) DO UPDATE SET summary_seq = NEW.seq; END;
+  CREATE TRIGGER pack_marked AFTER INSERT ON events WHEN NEW.type = 'context.packed'
+  BEGIN INSERT INTO session_context (session_id, pack_seq) VALUES (NEW.session_id, NEW.seq)
+    ON CONFLICT (session_id) DO UPDATE SET pack_seq = NEW.seq; END;
+  INSERT INTO session_context (session_id, summary_seq, pack_seq)
+    SELECT session_id, MAX(CASE WHEN type = 'summary.updated' THEN seq END),
+      MAX(CASE WHEN type = 'context.packed' THEN seq END)
+    FROM events WHERE type IN ('summary.updated', 'context.packed') GROUP BY session_id;
+  `,
 ];

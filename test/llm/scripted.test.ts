@@ -32,7 +32,11 @@ describe('scripted provider', () => {
       model: 'demo-model',
       messages: [
         { role: 'user' as const, content: 'go' },
-        { role: 'assistant' as const, content: '', toolCalls: [{ id: 'c1', name: 'fs.list', arguments: {} }] },
+        {
+          role: 'assistant' as const,
+          content: '',
+          toolCalls: [{ id: 'c1', name: 'fs.list', arguments: {} }],
+        },
         { role: 'tool' as const, toolCallId: 'c1', content: 'a.txt' },
       ],
     };

@@ -34,10 +34,11 @@ describe('agent config', () => {
     expect(agentConfigSchema.parse({})).toEqual({
       identity: expect.objectContaining({ riskPosture: 'cautious', constraints: [] }),
       tools: ['fs.read', 'fs.list'],
-      skills: [],
+      skills: ['*'],
       limits: { maxSteps: 12, maxToolCalls: 24, maxWallTimeMs: 600_000, maxRepeats: 3 },
       verify: false,
       reflect: false,
+      context: expect.objectContaining({ reserveOutput: 1024, maxTokens: 16_000, maxSkillExcerpts: 1 }),
     });
     expect(agentConfigSchema.safeParse({ limits: { maxRepeats: 1 } }).success).toBe(false);
     expect(agentConfigSchema.safeParse({ toolset: [] }).success).toBe(false);

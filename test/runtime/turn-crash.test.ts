@@ -72,6 +72,7 @@ function readLog(home: string): { sessionId: string; events: StoredEvent[]; veri
 const crashPoints = [
   'user.message',
   'turn.phase',
+  'context.packed',
   'llm.requested',
   'llm.responded',
   'tool.requested',

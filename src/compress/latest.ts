@@ -1,0 +1,36 @@
+import { type EventPayload, eventPayloadSchemas, type StoredEvent } from '../core/index.js';
+import type { EventLog } from '../session/index.js';
+import type { Db } from '../storage/index.js';
+
+export type SummaryUpdate = EventPayload<'summary.updated'>;
+
+interface ContextMarks {
+  summary_seq: number | null;
+  pack_seq: number | null;
+}
+
+function marks(db: Db, sessionId: string): ContextMarks | undefined {
+  return db
+    .prepare<[string], ContextMarks>('SELECT summary_seq, pack_seq FROM session_context WHERE session_id = ?')
+    .get(sessionId);
+}
+
+function eventAt(log: EventLog, sessionId: string, seq: number | null | undefined): StoredEvent | undefined {
+  return seq ? log.read(sessionId, { fromSeq: seq, toSeq: seq })[0] : undefined;
+}
+
+/** The session's latest rolling summary, found by key whatever the session's length. */
+export function latestSummary(
+  db: Db,
+  log: EventLog,
+  sessionId: string,
+): (SummaryUpdate & { seq: number }) | undefined {
+  const event = eventAt(log, sessionId, marks(db, sessionId)?.summary_seq);
+  const parsed = event && eventPayloadSchemas['summary.updated'].safeParse(event.payload);
+  return parsed?.success ? { ...parsed.data, seq: (event as StoredEvent).seq } : undefined;
+}
+
+/** The session's latest `context.packed` event. */
+export function latestPackEvent(db: Db, log: EventLog, sessionId: string): StoredEvent | undefined {
+  return eventAt(log, sessionId, marks(db, sessionId)?.pack_seq);
+}

@@ -1,0 +1,154 @@
+import { turnConversation } from '../brain/index.js';
+import { latestSummary } from '../compress/index.js';
+import {
+  buildPack,
+  type ConversationUnit,
+  conversationUnits,
+  currentTurnUnits,
+  loadPack,
+  type MemorySnippet,
+  type PackRequest,
+  packBudgets,
+  storePack,
+  TokenCalibration,
+  TokenCounter,
+  windowEventTypes,
+} from '../context/index.js';
+import type { StoredEvent } from '../core/index.js';
+import type { ToolSpec } from '../llm/index.js';
+import { selectedSkills } from './skill-selection.js';
+import type { TurnEnvironment } from './turn-runner.js';
+
+/** What a model call of a turn is sent, and the pack it came from. */
+export interface PackedPrompt {
+  request: PackRequest;
+  packHash?: string;
+  /** Our count of the pack's tokens, to compare with what the provider reports. */
+  totalTokens: number;
+  provider: string;
+}
+
+/** The model call a prompt is for: the turn's events so far, and the tools the step may offer. */
+export interface PromptStep {
+  sessionId: string;
+  turnId: string;
+  stepId: string;
+  events: readonly StoredEvent[];
+  tools: ToolSpec[];
+}
+
+/** Token ratios per provider, shared by every turn of the process. */
+export const processCalibration = new TokenCalibration();
+
+/**
+ * The prompt for a plan step. A step packed before (the process died before or during the model
+ * call) is sent exactly the pack recorded for it, so a resumed step sees the same prompt. Otherwise a
+ * new pack is built under the agent's budgets, stored as an artifact, and announced by
+ * `context.packed` before the call.
+ */
+export async function promptFor(env: TurnEnvironment, step: PromptStep): Promise<PackedPrompt> {
+  const { sessionId, turnId, stepId, events } = step;
+  const provider = env.router.candidates('default')[0]?.provider ?? 'unknown';
+  const packed = events.findLast((event) => event.type === 'context.packed' && event.stepId === stepId);
+  if (packed) {
+    const { packArtifact } = packed.payload as { packArtifact: string };
+    const pack = await loadPack(env.artifacts, packArtifact).catch(() => undefined);
+    // A pack lost with a power loss (packs are not fsynced) is built again, and recorded again.
+    if (pack) {
+      return {
+        request: pack.request,
+        packHash: hashOf(packArtifact),
+        totalTokens: pack.totalTokens,
+        provider,
+      };
+    }
+  }
+  const counter = await TokenCounter.load();
+  const agent = env.agent;
+  const calibration = env.calibration ?? processCalibration;
+  const budgets = packBudgets(agent.context, env.contextWindow, calibration.ratio(provider));
+  const turnStart = events[0]?.seq ?? 1;
+  const summary = latestSummary(env.db, env.log, sessionId);
+  const summarisedTo = Math.min(summary?.toSeq ?? 0, turnStart - 1);
+  const historyFrom = Math.max(summarisedTo + 1, turnStart - agent.context.recentEvents);
+  const history = earlierTurns(env, sessionId, historyFrom, turnStart - 1);
+  const conversation = turnConversation(events);
+  const query = (conversation[0]?.content ?? '') as string;
+  const selected = selectedSkills(env.skills ?? [], events);
+  const memories = await memoriesFor(env, turnId, query);
+  const pack = buildPack({
+    counter,
+    budgets,
+    identity: agent.systemPrompt,
+    summary: summary && {
+      text: summary.summary,
+      fromSeq: summary.fromSeq,
+      toSeq: summary.toSeq,
+      ref: `event:${summary.seq}`,
+    },
+    memories,
+    skillCards: selected.cards,
+    skillExcerpts: selected.excerpts,
+    limits: { ...agent.context, maxMemorySnippets: env.memory.config.retrieval.limit },
+    tools: step.tools,
+    history,
+    unread:
+      historyFrom > summarisedTo + 1 ? { fromSeq: summarisedTo + 1, toSeq: historyFrom - 1 } : undefined,
+    current: currentTurnUnits(conversation),
+  });
+  const stored = storePack(env.artifacts, pack);
+  env.log.append(sessionId, {
+    type: 'context.packed',
+    actor: 'runtime',
+    turnId,
+    stepId,
+    payload: {
+      packArtifact: stored.ref,
+      totalTokens: pack.totalTokens,
+      budget: budgets.total,
+      provider,
+      ratio: budgets.ratio,
+      sections: pack.sections.map(({ section, budget, tokens }) => ({ section, budget, tokens })),
+      telemetry: pack.telemetry,
+    },
+  });
+  return { request: pack.request, packHash: stored.hash, totalTokens: pack.totalTokens, provider };
+}
+
+/**
+ * The conversation of earlier turns in a range of the log. The last range read is kept: a turn's
+ * later steps pack the same earlier turns again.
+ */
+function earlierTurns(env: TurnEnvironment, sessionId: string, fromSeq: number, toSeq: number) {
+  const key = `${sessionId}:${fromSeq}:${toSeq}`;
+  if (lastHistory?.key === key && lastHistory.log === env.log) return lastHistory.units;
+  const events = toSeq >= fromSeq ? env.log.byType(sessionId, windowEventTypes, { fromSeq, toSeq }) : [];
+  const units = conversationUnits(events);
+  lastHistory = { key, log: env.log, units };
+  return units;
+}
+
+let lastHistory: { key: string; log: TurnEnvironment['log']; units: ConversationUnit[] } | undefined;
+
+/**
+ * The memories that best match the turn's input, in the agent's scope and the global one. Kept for
+ * the turn: each of its steps searches with the same input.
+ */
+async function memoriesFor(env: TurnEnvironment, turnId: string, query: string): Promise<MemorySnippet[]> {
+  if (lastMemories?.turnId === turnId && lastMemories.memory === env.memory) return lastMemories.snippets;
+  const hits = await env.memory.store.search(query, {
+    scope: ['global', `agent:${env.agent.id}`],
+    limit: env.memory.config.retrieval.limit,
+  });
+  const snippets = hits.map(({ id, kind, text }) => ({ id, kind, text }));
+  lastMemories = { turnId, memory: env.memory, snippets };
+  return snippets;
+}
+
+let lastMemories:
+  | { turnId: string; memory: TurnEnvironment['memory']; snippets: MemorySnippet[] }
+  | undefined;
+
+function hashOf(ref: string): string {
+  return ref.replace(/^sha256:/, '');
+}
