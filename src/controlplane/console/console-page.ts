@@ -217,8 +217,8 @@ export const consolePage = String.raw`<!doctype html>
     ['section', 'source', 'tokens', 'status', 'reason'].forEach(function (name) { head.appendChild(el('th', name)); });
     table.appendChild(head);
     (pack.telemetry || []).forEach(function (item) {
-      var row = el('tr', null, item.status);
-      [item.section, item.source || item.sourceRef, item.tokens, item.status, item.reason || ''].forEach(function (value) { row.appendChild(el('td', value)); });
+      var row = el('tr', null, item.decision);
+      [item.section, item.ref, item.tokens, item.decision, item.reason || ''].forEach(function (value) { row.appendChild(el('td', value)); });
       table.appendChild(row);
     });
     $('pack').replaceChildren(el('p', pack.totalTokens + ' tokens in total', 'muted'), table);
