@@ -3,7 +3,7 @@ import type { EventLog } from '../session/index.js';
 import type { AutoPromoteRule, MemoryConfig, MemoryKind } from './memory-config.js';
 import { findById, type Memory, type Provenance, provenanceOf } from './memory-rows.js';
 import type { MemoryStore } from './memory-store.js';
-import { textHash } from './normalize.js';
+import { normalizeText, textHash } from './normalize.js';
 
 export type CandidateStatus = 'pending' | 'promoted' | 'rejected';
 
@@ -47,8 +47,8 @@ export interface ProposalSource {
 export interface ProposalOutcome {
   /** Candidates recorded (new, or proposed once more). */
   recorded: Candidate[];
-  /** Proposals not recorded: rejected before, or already a memory. */
-  skipped: { text: string; reason: 'rejected before' | 'already remembered' }[];
+  /** Proposals not recorded: empty, rejected before, or already a memory. */
+  skipped: { text: string; reason: 'empty' | 'rejected before' | 'already remembered' }[];
   /** Memories promoted by an autoPromote rule or by repeated evidence. */
   promoted: Memory[];
 }
@@ -85,6 +85,10 @@ export class MemoryCandidates {
         const outcome: ProposalOutcome = { recorded: [], skipped: [], promoted: [] };
         for (const proposal of proposals) {
           const text = this.store.clean(proposal.text);
+          if (normalizeText(text) === '') {
+            outcome.skipped.push({ text, reason: 'empty' });
+            continue;
+          }
           const hash = textHash(text);
           if (this.rememberedAs(source.scope, hash)) {
             outcome.skipped.push({ text, reason: 'already remembered' });

@@ -49,7 +49,7 @@ export interface MemoryStoreOptions {
  * grows with its pool (sqlite-vec keeps the k best while scanning), so it takes fewer.
  */
 const wordsPool = 40;
-const meaningPool = 20;
+const meaningPool = 10;
 const embedBatchSize = 512;
 
 /**

@@ -76,8 +76,12 @@ describe('memory candidates', () => {
     const again = candidates.propose(source('turn-2'), [
       { kind: 'fact', text: '  the user LIKES perl ' },
       { kind: 'fact', text: 'The user likes Raku' },
+      { kind: 'fact', text: ' . ' },
     ]);
-    expect(again.skipped).toEqual([{ text: 'the user LIKES perl', reason: 'rejected before' }]);
+    expect(again.skipped).toEqual([
+      { text: 'the user LIKES perl', reason: 'rejected before' },
+      { text: '.', reason: 'empty' },
+    ]);
     expect(again.recorded.map((c) => c.text)).toEqual(['The user likes Raku']);
     const proposed = log.read(session).filter((e) => e.type === 'memory.candidate');
     expect(proposed.map((e) => (e.payload as { text: string }).text)).toEqual([

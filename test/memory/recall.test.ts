@@ -34,7 +34,7 @@ describe('memory recall among 100,000 memories', () => {
   it('puts the right memory in the top 5 for paraphrased questions when vectors are on (recall@5 >= 0.9)', async () => {
     const corpus = generateCorpus(100_000, 200);
     const db = openDatabase(join(tempDir(), 'pyclaw.db'));
-    const embedder = providerEmbedder(embeddingProvider(), 'text-embedding-3-small', 512);
+    const embedder = providerEmbedder(embeddingProvider(), 'text-embedding-3-small', 256);
     const hybrid = new MemoryStore(db, { embedder });
     const started = Date.now();
     expect(hybrid.addMany(corpus.memories)).toBe(100_000);
