@@ -4,6 +4,7 @@ import { contextConfigSchema } from './context-config.js';
 import { governorConfigSchema } from './governor.js';
 import { agentModelsSchema } from './models.js';
 import { turnLimitsSchema } from './turn-limits.js';
+import { verificationSchema } from './verification.js';
 
 export const agentIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'agent ids use a-z, 0-9, "_" and "-"');
 
@@ -20,6 +21,8 @@ export const agentConfigSchema = z.strictObject({
   limits: turnLimitsSchema.prefault({}),
   /** Whether turns run the verify and reflect phases (otherwise they are recorded as skipped). */
   verify: z.boolean().default(false),
+  /** Who judges when `verify` is on (default: the strong tier alone). */
+  verification: verificationSchema.prefault({}),
   reflect: z.boolean().default(false),
   /** When the metagovernor asks for validation or a human, narrows the tools, or stops the turn. */
   governor: governorConfigSchema.prefault({}),

@@ -15,3 +15,4 @@ export {
 } from './models.js';
 export { type AgentDefinition, Registry } from './registry.js';
 export { type TurnLimits, turnLimitsSchema } from './turn-limits.js';
+export { type Verification, verificationSchema } from './verification.js';

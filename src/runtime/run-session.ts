@@ -150,6 +150,7 @@ function turnEnvironment(
     artifacts: app.artifacts,
     agent,
     contextWindow: contextWindow(app, agent),
+    providers: app.providers(),
     router: new ModelRouter({ providers: app.providers(), models: requireModels(agent), sink: app.log }),
     tools,
     policy: app.config.policy,

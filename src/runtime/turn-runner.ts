@@ -2,7 +2,7 @@ import type { ArtifactStore } from '../artifact/index.js';
 import { decideNext, type NextStep, type PlannedCall } from '../brain/index.js';
 import type { TokenCalibration } from '../context/index.js';
 import { type Clock, type NewEvent, newId, type StoredEvent } from '../core/index.js';
-import { LlmError, type LlmStep, type ModelRouter } from '../llm/index.js';
+import { LlmError, type LlmStep, type ModelRouter, type Provider } from '../llm/index.js';
 import type { LongTermMemory } from '../memory/index.js';
 import { governTurn } from '../metagovernor/index.js';
 import { decideToolCall, type PolicyConfig } from '../policy/index.js';
@@ -14,13 +14,8 @@ import type { Db } from '../storage/index.js';
 import type { ToolHost } from '../tools/index.js';
 import { type PackedPrompt, processCalibration, promptFor } from './prompt-pack.js';
 import { skillSelections } from './skill-selection.js';
-import {
-  judgeRequest,
-  parseLessons,
-  parseVerdict,
-  reflectionRequest,
-  turnInput,
-} from './verify-and-reflect.js';
+import { judgeAnswer } from './verification-panel.js';
+import { parseLessons, reflectionRequest, turnInput } from './verify-and-reflect.js';
 
 /** An event of this turn before the runner places it (actor and turn id). */
 type TurnEvent = NewEvent extends infer E
@@ -57,6 +52,8 @@ export interface TurnEnvironment {
   /** Where reflection's candidates go (and are promoted by rule or evidence), and the pack's memories come from. */
   memory: LongTermMemory;
   workspaceRoots: string[];
+  /** The configured providers, for checks that are not completions (Cortensor validate). */
+  providers?: ReadonlyMap<string, Provider>;
   clock: Clock;
   /** The skills the agent may draw on; the turn's input selects among them when it starts. */
   skills?: readonly Skill[];
@@ -287,19 +284,32 @@ class TurnSteps {
     return onlyReadOnly ? specs.filter((spec) => this.env.tools.facts(spec.name)?.readOnly) : specs;
   }
 
-  /** A judge (the agent's strong tier) rules on the answer; a failed verdict sends the turn back to plan. */
+  /**
+   * The judges rule on the answer (see `judgeAnswer`): each vote and the final verdict are recorded
+   * together; a failed final verdict sends the turn back to plan with its reason.
+   */
   private async verify(stepId: string, answer: string, events: readonly StoredEvent[]): Promise<undefined> {
     try {
-      const judged = await this.env.router.complete('strong', judgeRequest(turnInput(events), answer), {
-        step: this.step(stepId),
-        signal: this.env.signal,
-      });
-      const { verdict, reason } = parseVerdict(judged);
-      this.append('runtime', {
-        type: 'verify.verdict',
+      const { votes, final } = await judgeAnswer(
+        this.env.agent.verification,
+        {
+          router: this.env.router,
+          providers: this.env.providers,
+          step: (id) => this.step(id),
+          signal: this.env.signal,
+        },
         stepId,
-        payload: { verdict, judge: `${judged.provider}/${judged.model}`, reason },
-      });
+        turnInput(events),
+        answer,
+      );
+      this.append(
+        'runtime',
+        ...[...votes.map((vote) => ({ ...vote, vote: true })), final].map((payload) => ({
+          type: 'verify.verdict' as const,
+          stepId,
+          payload,
+        })),
+      );
     } catch (error) {
       if (!(error instanceof LlmError)) throw error;
       this.fail(error);
