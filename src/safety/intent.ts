@@ -34,7 +34,9 @@ export async function checkIntent(intent: ToolIntent, scope: IntentScope): Promi
     if (block) return block;
   }
   if (!intent.command) return undefined;
-  const cwd = await resolveInWorkspace(scope.workspaceRoots, intent.command.cwd);
+  // The cwd passed confinement above; if it still cannot be resolved, the tool reports why when it runs.
+  const cwd = await resolveInWorkspace(scope.workspaceRoots, intent.command.cwd).catch(() => undefined);
+  if (cwd === undefined) return undefined;
   return commandBlock(intent.command.line, {
     cwd,
     workspaceRoots: scope.workspaceRoots,
