@@ -158,7 +158,10 @@ function turnEnvironment(
     memory: app.memory(),
     workspaceRoots,
     clock: systemClock,
-    skills: skillsForAgent(loadSkills(skillDirs(app.paths, workspaceRoots[0])), agent.skills),
+    skills: skillsForAgent(
+      loadSkills(skillDirs(app.paths, workspaceRoots[0]), { cacheFile: app.paths.skillCache }),
+      agent.skills,
+    ),
     ...options.hooks,
   };
 }

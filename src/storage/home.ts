@@ -9,6 +9,8 @@ export interface HomePaths {
   artifacts: string;
   secrets: string;
   skills: string;
+  /** Parsed SKILL.md files, kept so a turn need not parse every skill again. */
+  skillCache: string;
   logs: string;
   /** GGUF models downloaded from a `modelUri`. */
   models: string;
@@ -25,6 +27,7 @@ export function resolveHome(env: NodeJS.ProcessEnv = process.env): HomePaths {
     artifacts: join(root, 'artifacts'),
     secrets: join(root, 'secrets'),
     skills: join(root, 'skills'),
+    skillCache: join(root, 'skills', '.cache.json'),
     logs: join(root, 'logs'),
     models: join(root, 'models'),
     chatHistory: join(root, 'chat_history'),

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PyclawError } from '../../src/core/index.js';
@@ -136,5 +136,44 @@ x-other-agent: kept out of the way`,
     expect(error.code).toBe('skill.invalid');
     expect(error.message).toMatch(message);
     expect(error.message).not.toContain('\n');
+  });
+});
+
+describe('the skill cache', () => {
+  it('reuses parsed skills across loads yet sees every edit, addition and removal', () => {
+    const dir = tempDir();
+    const cacheFile = join(tempDir(), 'skills.cache.json');
+    const file = simpleSkill(dir, 'backup', 'Back up the database.');
+    simpleSkill(dir, 'deploy', 'Deploy the app.');
+    const first = loadSkills([dir], { cacheFile });
+    expect(loadSkills([dir], { cacheFile })).toEqual(first);
+
+    writeFileSync(file, '---\nname: backup\ndescription: Back up the database, then verify the dump.\n---\n');
+    rmSync(join(dir, 'deploy'), { recursive: true });
+    simpleSkill(dir, 'restore', 'Restore a dump.');
+    const after = loadSkills([dir], { cacheFile });
+    expect(after.map((skill) => [skill.name, skill.description])).toEqual([
+      ['backup', 'Back up the database, then verify the dump.'],
+      ['restore', 'Restore a dump.'],
+    ]);
+    expect(after[0]?.hash).not.toBe(first[0]?.hash);
+  });
+
+  it('ignores a damaged cache file and rebuilds it', () => {
+    const dir = tempDir();
+    const cacheFile = join(tempDir(), 'skills.cache.json');
+    simpleSkill(dir, 'backup', 'Back up the database.');
+    writeFileSync(cacheFile, '{"version": 1, "entries": ');
+    expect(loadSkills([dir], { cacheFile }).map((skill) => skill.name)).toEqual(['backup']);
+    expect(JSON.parse(readFileSync(cacheFile, 'utf8')).version).toBe(1);
+  });
+
+  it('still refuses a bad SKILL.md that was fine when cached', () => {
+    const dir = tempDir();
+    const cacheFile = join(tempDir(), 'skills.cache.json');
+    const file = simpleSkill(dir, 'backup', 'Back up the database.');
+    loadSkills([dir], { cacheFile });
+    writeFileSync(file, '---\nname: backup\n---\n');
+    expect(() => loadSkills([dir], { cacheFile })).toThrow(/backup\/SKILL\.md: description: is required/);
   });
 });

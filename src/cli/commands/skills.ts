@@ -7,7 +7,8 @@ import { printJson, printTable } from '../output.js';
 import type { JsonOption } from '../with-app.js';
 
 function installedSkills(): Skill[] {
-  return loadSkills(skillDirs(resolveHome(process.env)));
+  const home = resolveHome(process.env);
+  return loadSkills(skillDirs(home), { cacheFile: home.skillCache });
 }
 
 /** `pyclaw skills list`: every skill in PYCLAW_HOME/skills and ./skills, with its card line. */
