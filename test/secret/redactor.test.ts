@@ -139,17 +139,6 @@ describe('redactValue', () => {
     expect(mixed.list[1]).toBe('p4ssw0rd-xyz');
   });
 
-  it('costs about a microsecond on a small payload without secrets', () => {
-    const redactor = createRedactor();
-    for (let i = 0; i < 20; i++) redactor.register(`registered-secret-${i}-value`, `s${i}`);
-    const payload = { text: 'ran the task-list step', n: 3, tags: ['a', 'b'], nested: { path: '/tmp/x' } };
-    redactor.redactValue(payload);
-    const started = performance.now();
-    for (let i = 0; i < 20_000; i++) redactor.redactValue(payload);
-    // 20,000 appends/s leave 50 µs per event; redaction must be a small part of that, even on a slow CI box.
-    expect((performance.now() - started) * 1000).toBeLessThan(20_000 * 10);
-  });
-
   it('keeps a "__proto__" key as a key and class instances as they are', () => {
     const redactor = createRedactor();
     const date = new Date(0);
