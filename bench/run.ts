@@ -13,6 +13,7 @@ import { httpLoad } from './http-load.js';
 import { mcpTools } from './mcp.js';
 import { median, medianMs, printResults, type Result, timeMs, timeMsAsync } from './measure.js';
 import { memorySearch } from './memory-search.js';
+import { panicLatency } from './panic-latency.js';
 import { skillRanking } from './skill-ranking.js';
 import { sshTools } from './ssh.js';
 import { toolSafety } from './tool-safety.js';
@@ -212,6 +213,7 @@ try {
   const load = await httpLoad(dir, { sessions: 50, turnsPerSession: 4 });
   const browser = await browserTools(dir);
   const ssh = await sshTools(dir);
+  const panic = await panicLatency(dir);
   const mcp = await mcpTools(dir);
   const tools = await toolSafety(dir);
   results.push(
@@ -263,6 +265,7 @@ try {
     ...load.results,
     ...browser,
     ...ssh,
+    ...panic,
     ...mcp,
     ...tools,
   );

@@ -21,6 +21,15 @@ function integerAtLeast(min: number) {
 const positiveInt = integerAtLeast(1);
 const wholeNumber = integerAtLeast(0);
 
+/** `15m`, `2h`, `30s`, `1d`; a bare number counts minutes. */
+function duration(value: string): number {
+  const match = /^(\d+)([smhd]?)$/.exec(value.trim());
+  const unitMs = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(match?.[2] || 'm') as 's'];
+  if (!match || Number(match[1]) === 0)
+    throw new InvalidArgumentError('expected a duration like 15m, 2h or 30s');
+  return Number(match[1]) * unitMs;
+}
+
 const jsonOption = () => new Option('--json', 'print JSON instead of a table');
 
 function buildProgram(): Command {
@@ -71,13 +80,54 @@ function buildProgram(): Command {
     .description('approvals that open turns are waiting for')
     .addOption(jsonOption())
     .action(async (options) => (await import('./commands/approvals.js')).list(options));
-  for (const decision of ['approve', 'deny'] as const) {
-    approvals
-      .command(`${decision} <approval>`)
-      .description(`${decision} once (id or unique prefix), then let the turn go on`)
-      .addOption(jsonOption())
-      .action(async (id, options) => (await import('./commands/approvals.js')).answer(decision)(id, options));
-  }
+  approvals
+    .command('approve <approval>')
+    .description(
+      'approve (id or unique prefix), then let the turn go on; once unless a grant option says longer',
+    )
+    .option('--for <duration>', 'also grant calls like it for this long (15m, 2h, 30s)', duration)
+    .option('--session', 'also grant calls like it for the rest of this session')
+    .option('--always', 'also grant calls like it until `pyclaw grants revoke`')
+    .addOption(jsonOption())
+    .action(async (id, options) => (await import('./commands/approvals.js')).answer('approve')(id, options));
+  approvals
+    .command('deny <approval>')
+    .description('deny (id or unique prefix), then let the turn go on')
+    .addOption(jsonOption())
+    .action(async (id, options) => (await import('./commands/approvals.js')).answer('deny')(id, options));
+
+  const grants = program.command('grants').description('approvals that hold beyond one call');
+  grants
+    .command('list')
+    .description('every grant, newest first, and whether it holds now')
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/grants.js')).list(options));
+  grants
+    .command('revoke <grant>')
+    .description('stop a grant (id or unique prefix) from covering any further call')
+    .option('--reason <text>', 'recorded with the revocation')
+    .addOption(jsonOption())
+    .action(async (id, options) => (await import('./commands/grants.js')).revoke(id, options));
+
+  const panic = program
+    .command('panic')
+    .description('stop every running tool call and block new ones, across all PyClaw processes');
+  panic
+    .command('on')
+    .description('engage: running tool calls end within a second, new ones are blocked, grants suspended')
+    .option('--reason <text>', 'recorded in each affected session')
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/panic.js')).on(options));
+  panic
+    .command('off')
+    .description('release: tool calls may run again')
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/panic.js')).off(options));
+  panic
+    .command('status')
+    .description('whether panic is engaged, since when and by whom')
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/panic.js')).status(options));
 
   const sessions = program.command('sessions').description('inspect sessions and their event logs');
   sessions

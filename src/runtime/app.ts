@@ -4,7 +4,9 @@ import { ArtifactStore } from '../artifact/index.js';
 import { createLogger, type Logger } from '../core/index.js';
 import { createProviders, type Provider } from '../llm/index.js';
 import { type LongTermMemory, openLongTermMemory, providerEmbedder } from '../memory/index.js';
+import { GrantStore } from '../policy/index.js';
 import { Registry } from '../registry/index.js';
+import { PanicSwitch } from '../safety/index.js';
 import {
   createRedactor,
   type Keychain,
@@ -29,6 +31,10 @@ export interface PyclawApp {
   log: EventLog;
   artifacts: ArtifactStore;
   logger: Logger;
+  /** Durable grants: approvals that hold for longer than one call. */
+  grants: GrantStore;
+  /** The global panic switch, shared through the database with every other PyClaw process. */
+  panic: PanicSwitch;
   /** The providers from config, built on first use, with API keys resolved through `secrets`. */
   providers(): Map<string, Provider>;
   /** The agents from config, built on first use (which records any changed identity capsule). */
@@ -96,6 +102,8 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
     log,
     artifacts,
     logger,
+    grants: new GrantStore(db, log),
+    panic: new PanicSwitch(db),
     providers() {
       providers ??= createProviders(config.providers, {
         resolveSecret: secrets.resolveString,

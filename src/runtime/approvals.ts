@@ -1,7 +1,10 @@
 import { eventPayloadSchemas, PyclawError, type StoredEvent } from '../core/index.js';
+import { type GrantTerm, grantPatternFor } from '../policy/index.js';
 import type { EventLog } from '../session/index.js';
-import type { Db } from '../storage/index.js';
+import { type Db, inTransaction } from '../storage/index.js';
+import type { PyclawApp } from './app.js';
 import { findOpenTurns } from './open-turns.js';
+import type { ApprovalAnswer } from './turn-runner.js';
 
 export interface PendingApproval {
   approvalId: string;
@@ -49,4 +52,68 @@ export function findPendingApproval(db: Db, log: EventLog, approvalId: string): 
       : `approval id ${approvalId} is ambiguous (${matches.length} pending approvals start with it)`,
     { hint: 'see `pyclaw approvals list`' },
   );
+}
+
+/** A channel's answer to a pending approval; an approval may hold beyond the call (`term`, default once). */
+export interface ApprovalReply {
+  approvalId: string;
+  decision: ApprovalAnswer;
+  by: string;
+  term?: GrantTerm;
+}
+
+/**
+ * Records the answer as `approval.resolved`; approving for longer than once also creates the grant, in
+ * the same transaction. Call it under the session's lease.
+ */
+export function recordApprovalReply(
+  app: Pick<PyclawApp, 'db' | 'log' | 'grants'>,
+  sessionId: string,
+  agentId: string,
+  reply: ApprovalReply,
+): void {
+  const pending = pendingApprovals(app.db, app.log, sessionId).find((p) => p.approvalId === reply.approvalId);
+  if (!pending) {
+    throw new PyclawError(
+      'runtime.no-approval',
+      `no pending approval ${reply.approvalId} in session ${sessionId}`,
+    );
+  }
+  const term = reply.decision === 'approve' ? (reply.term ?? { scope: 'once' }) : { scope: 'once' as const };
+  if (term.scope !== 'once' && pending.inDoubt) {
+    throw new PyclawError(
+      'runtime.in-doubt-grant',
+      `approval ${pending.approvalId} asks whether to re-run an interrupted call: it can only be approved once`,
+      { hint: 'approve it without --for, --session or --always' },
+    );
+  }
+  inTransaction(app.db, () => {
+    app.log.append(sessionId, {
+      type: 'approval.resolved',
+      actor: reply.by,
+      turnId: pending.turnId,
+      payload: { approvalId: pending.approvalId, decision: reply.decision, scope: term.scope, by: reply.by },
+    });
+    if (term.scope === 'once') return;
+    app.grants.create({
+      agentId,
+      sessionId,
+      turnId: pending.turnId,
+      match: grantPatternFor(pending.tool, requestedInput(app.log, pending)),
+      term,
+      grantedBy: reply.by,
+      reason: `approved ${pending.summary}`,
+    });
+  });
+}
+
+function requestedInput(log: EventLog, pending: PendingApproval): unknown {
+  const requested = log
+    .byTurn(pending.sessionId, pending.turnId)
+    .find(
+      (event) =>
+        event.type === 'tool.requested' &&
+        eventPayloadSchemas['tool.requested'].parse(event.payload).callId === pending.callId,
+    );
+  return requested ? eventPayloadSchemas['tool.requested'].parse(requested.payload).input : {};
 }

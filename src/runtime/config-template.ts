@@ -60,6 +60,10 @@ agents:
     #  budget: { perTurn: { tokens: 200000 }, perDay: { costUsd: 5 } }
 
 # Tool policy: rules map a tool id or glob (fs.*) to allow | ask | deny; deny beats ask beats allow.
+# A rule may also match arguments: command (a prefix, e.g. "git status"), path (a glob over real paths,
+# e.g. "~/notes/**") or domain (example.com and its subdomains), and carry match / not_match example
+# calls that are checked when this file loads. Approving with --for 15m, --session or --always grants
+# calls like it (\`pyclaw grants list|revoke\`); no grant beats a deny.
 # Without a matching rule, read-only tools run and everything else asks you first
 # (\`pyclaw approvals list\`, then \`pyclaw approvals approve|deny <id>\`).
 # policy:

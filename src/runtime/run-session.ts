@@ -7,11 +7,10 @@ import { loadSkills, skillDirs, skillsForAgent } from '../skill/index.js';
 import { inTransaction } from '../storage/index.js';
 import type { ToolHost } from '../tools/index.js';
 import type { PyclawApp } from './app.js';
-import { pendingApprovals } from './approvals.js';
+import { type ApprovalReply, recordApprovalReply } from './approvals.js';
 import { findOpenTurns } from './open-turns.js';
 import { SessionLease } from './session-lease.js';
 import {
-  type ApprovalAnswer,
   driveTurn,
   type MessageOrigin,
   startTurn,
@@ -29,7 +28,7 @@ export interface RunSessionOptions {
   /** The channel the message came by (default the CLI). */
   origin?: MessageOrigin;
   /** An answer to one of the session's pending approvals, recorded (under the lease) before resuming. */
-  answer?: { approvalId: string; decision: ApprovalAnswer; by: string };
+  answer?: ApprovalReply;
   /** Runs in the transaction that records the message, so a channel can mark its update taken with it. */
   onMessageRecorded?: (turnId: string) => void;
   /** Where the agent's file tools may work; defaults to the current directory. */
@@ -63,7 +62,7 @@ export async function runInSession(app: PyclawApp, options: RunSessionOptions): 
   const session = existing ?? app.log.createSession({ agentId, title: options.message?.slice(0, 80) });
   const lease = SessionLease.acquire(app.db, session.id);
   try {
-    if (options.answer) recordAnswer(app, session.id, options.answer);
+    if (options.answer) recordApprovalReply(app, session.id, agentId, options.answer);
     const env = turnEnvironment(app, agentId, tools, options);
     const resumed: TurnOutcome[] = [];
     for (const open of findOpenTurns(app.db, session.id)) {
@@ -84,28 +83,6 @@ export async function runInSession(app: PyclawApp, options: RunSessionOptions): 
   } finally {
     lease.release();
   }
-}
-
-function recordAnswer(
-  app: PyclawApp,
-  sessionId: string,
-  answer: NonNullable<RunSessionOptions['answer']>,
-): void {
-  const pending = pendingApprovals(app.db, app.log, sessionId).find(
-    (p) => p.approvalId === answer.approvalId,
-  );
-  if (!pending) {
-    throw new PyclawError(
-      'runtime.no-approval',
-      `no pending approval ${answer.approvalId} in session ${sessionId}`,
-    );
-  }
-  app.log.append(sessionId, {
-    type: 'approval.resolved',
-    actor: answer.by,
-    turnId: pending.turnId,
-    payload: { approvalId: answer.approvalId, decision: answer.decision, scope: 'once', by: answer.by },
-  });
 }
 
 /**
@@ -154,6 +131,8 @@ function turnEnvironment(
     router: new ModelRouter({ providers: app.providers(), models: requireModels(agent), sink: app.log }),
     tools,
     policy: app.config.policy,
+    grants: app.grants,
+    panic: app.panic,
     safety: app.config.safety,
     memory: app.memory(),
     workspaceRoots,

@@ -5,9 +5,9 @@ import { type Clock, type NewEvent, newId, type StoredEvent } from '../core/inde
 import { LlmError, type LlmStep, type ModelRouter, type Provider } from '../llm/index.js';
 import type { LongTermMemory } from '../memory/index.js';
 import { governTurn } from '../metagovernor/index.js';
-import { decideToolCall, type PolicyConfig } from '../policy/index.js';
+import { decideToolCall, type GrantStore, type PolicyConfig } from '../policy/index.js';
 import type { AgentDefinition } from '../registry/index.js';
-import { checkIntent, type SafetyConfig } from '../safety/index.js';
+import { checkIntent, PanicError, type PanicSwitch, type SafetyConfig } from '../safety/index.js';
 import type { EventLog } from '../session/index.js';
 import type { Skill } from '../skill/index.js';
 import type { Db } from '../storage/index.js';
@@ -51,6 +51,8 @@ export interface TurnEnvironment {
   safety: SafetyConfig;
   /** Where reflection's candidates go (and are promoted by rule or evidence), and the pack's memories come from. */
   memory: LongTermMemory;
+  grants: GrantStore;
+  panic: PanicSwitch;
   workspaceRoots: string[];
   /** The configured providers, for checks that are not completions (Cortensor validate). */
   providers?: ReadonlyMap<string, Provider>;
@@ -375,23 +377,52 @@ class TurnSteps {
 
   /** `askHuman`: the metagovernor wants a human to approve this call even where policy allows it. */
   private gate(planned: PlannedCall, askHuman: string | undefined): void {
-    const facts = this.env.tools.facts(planned.call.name);
-    const policy = decideToolCall(planned.call.name, facts?.readOnly ?? false, this.env.policy);
+    const { callId, stepId, call } = planned;
+    if (this.blockedByPanic(planned)) {
+      const reason = new PanicError().message;
+      this.append('runtime', {
+        type: 'policy.decided',
+        stepId,
+        payload: { callId, decision: 'deny', reason, rule: 'panic' },
+      });
+      return;
+    }
+    const facts = this.env.tools.facts(call.name);
+    const where = { agentId: this.env.agent.id, sessionId: this.sessionId };
+    const policy = decideToolCall(call.name, facts?.readOnly ?? false, this.env.policy, {
+      input: call.arguments,
+      cwd: this.env.workspaceRoots[0],
+      findGrant: (policyCall) => this.env.grants.liveFor(policyCall, where),
+    });
     const verdict =
       askHuman && policy.decision === 'allow'
         ? { decision: 'ask' as const, reason: `the metagovernor asks a human: ${askHuman}` }
         : policy;
-    const callId = planned.callId;
-    this.append('runtime', {
-      type: 'policy.decided',
-      stepId: planned.stepId,
-      payload: { callId, ...verdict },
-    });
+    this.append('runtime', { type: 'policy.decided', stepId, payload: { callId, ...verdict } });
     if (verdict.decision !== 'ask') return;
     this.append('runtime', {
       type: 'approval.requested',
+      stepId,
+      payload: { approvalId: newId(), callId, tool: call.name, summary: summarize(planned) },
+    });
+  }
+
+  /**
+   * While panic is on, a call is blocked: recorded as `safety.blocked`, and the session is told of the
+   * panic (once per episode).
+   */
+  private blockedByPanic(planned: PlannedCall): boolean {
+    if (!this.env.panic.isEngaged()) return false;
+    this.recordPanicBlock(planned, new PanicError().message);
+    return true;
+  }
+
+  private recordPanicBlock(planned: PlannedCall, reason: string): void {
+    this.env.panic.reach(this.env.log, this.sessionId);
+    this.append('runtime', {
+      type: 'safety.blocked',
       stepId: planned.stepId,
-      payload: { approvalId: newId(), callId, tool: planned.call.name, summary: summarize(planned) },
+      payload: { callId: planned.callId, tool: planned.call.name, rule: 'panic', reason },
     });
   }
 
@@ -442,18 +473,33 @@ class TurnSteps {
 
   private async runTool(planned: PlannedCall): Promise<void> {
     const { callId, stepId, call } = planned;
+    if (this.blockedByPanic(planned)) {
+      this.append('runtime', {
+        type: 'tool.result',
+        stepId,
+        payload: { callId, isError: true, preview: new PanicError().message },
+      });
+      return;
+    }
     this.append('runtime', { type: 'tool.started', stepId, payload: { callId } });
-    const result = await this.env.tools.run(
-      { tool: call.name, input: call.arguments },
-      {
-        sessionId: this.sessionId,
-        turnId: this.turnId,
-        callId,
-        workspaceRoots: this.env.workspaceRoots,
-        artifacts: this.env.artifacts,
-      },
-      this.env.signal ?? new AbortController().signal,
-    );
+    let stoppedByPanic = false;
+    const result = await this.env.panic.guard(this.env.signal ?? new AbortController().signal, (signal) => {
+      signal.addEventListener('abort', () => {
+        stoppedByPanic = signal.reason instanceof PanicError;
+      });
+      return this.env.tools.run(
+        { tool: call.name, input: call.arguments },
+        {
+          sessionId: this.sessionId,
+          turnId: this.turnId,
+          callId,
+          workspaceRoots: this.env.workspaceRoots,
+          artifacts: this.env.artifacts,
+        },
+        signal,
+      );
+    });
+    if (stoppedByPanic) this.recordPanicBlock(planned, 'panic engaged while the call ran: it was stopped');
     // A hard stop met while running (a redirect to a denied host) is recorded like one met at the gate.
     const blocked: TurnEvent[] = result.blocked
       ? [{ type: 'safety.blocked', stepId, payload: { callId, tool: call.name, ...result.blocked } }]

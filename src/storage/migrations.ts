@@ -230,4 +230,38 @@ export const migrations: readonly string[] = [
       MAX(CASE WHEN type = 'context.packed' THEN seq END)
     FROM events WHERE type IN ('summary.updated', 'context.packed') GROUP BY session_id;
   `,
+  // 9: durable grants (an approval answered for longer than one call) and the global panic switch
+  `
+  CREATE TABLE grants (
+    id TEXT PRIMARY KEY,
+    agent_id TEXT NOT NULL,
+    match TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('once', 'until', 'session', 'forever')),
+    expires_at INTEGER,
+    session_id TEXT,
+    origin_session_id TEXT NOT NULL,
+    granted_by TEXT NOT NULL,
+    reason TEXT,
+    created_at INTEGER NOT NULL,
+    created_at_event TEXT NOT NULL,
+    revoked_at INTEGER,
+    revoked_by TEXT,
+    revoked_at_event TEXT
+  );
+  CREATE INDEX live_grants_by_agent ON grants (agent_id) WHERE revoked_at IS NULL;
+  CREATE TABLE panic (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    engaged INTEGER NOT NULL,
+    episode TEXT NOT NULL,
+    changed_at INTEGER NOT NULL,
+    changed_by TEXT NOT NULL,
+    reason TEXT
+  );
+  -- the sessions an episode of panic reached, each told once when it engaged and once when it ended
+  CREATE TABLE panic_sessions (
+    episode TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    PRIMARY KEY (episode, session_id)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -9,6 +9,7 @@ import {
   type RunSessionOptions,
   type RunSessionResult,
   runInSession,
+  sessionsWithOpenTurns,
 } from '../../runtime/index.js';
 import { reportError } from '../report-error.js';
 import { ChatHistory } from './history.js';
@@ -95,11 +96,24 @@ export class ChatRepl {
       case 'approve':
       case 'deny':
         return this.answer(command.kind, command.id);
+      case 'panic':
+        return this.panic(command.action);
       case 'unknown':
         return void reportError(
           new PyclawError('chat.unknown-command', `unknown command ${command.text}; /help lists them`),
         );
     }
+  }
+
+  private panic(action: 'on' | 'off' | 'status'): void {
+    const { panic, log } = this.app;
+    if (action === 'on') panic.engage(log, 'user:chat', sessionsWithOpenTurns(this.app));
+    if (action === 'off') panic.release(log, 'user:chat');
+    note(
+      panic.isEngaged()
+        ? 'panic is ON: tool calls are stopped and blocked everywhere; /panic off releases'
+        : 'panic is off',
+    );
   }
 
   private async answer(decision: ApprovalAnswer, id: string | undefined): Promise<void> {

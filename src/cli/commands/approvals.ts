@@ -1,3 +1,5 @@
+import { PyclawError } from '../../core/index.js';
+import type { GrantTerm } from '../../policy/index.js';
 import { type ApprovalAnswer, findPendingApproval, pendingApprovals } from '../../runtime/index.js';
 import { formatTime, printJson, printTable } from '../output.js';
 import { type JsonOption, withApp } from '../with-app.js';
@@ -21,20 +23,43 @@ export function list(options: JsonOption): Promise<void> {
   });
 }
 
-/** `pyclaw approvals approve|deny <id>`: records the answer, then lets the waiting turn go on. */
+export interface AnswerOptions extends JsonOption {
+  /** Milliseconds, parsed from `--for 15m`. */
+  for?: number;
+  session?: boolean;
+  always?: boolean;
+}
+
+/**
+ * `pyclaw approvals approve|deny <id>`: records the answer (approving for a while, the session or
+ * always also creates a grant), then lets the waiting turn go on.
+ */
 export function answer(decision: ApprovalAnswer) {
-  return (approvalId: string, options: JsonOption): Promise<void> =>
+  return (approvalId: string, options: AnswerOptions): Promise<void> =>
     withApp((app) => {
+      const term = grantTerm(options);
       const pending = findPendingApproval(app.db, app.log, approvalId);
       return driveAndReport(
         app,
         [
           {
             sessionId: pending.sessionId,
-            answer: { approvalId: pending.approvalId, decision, by: 'user:cli' },
+            answer: { approvalId: pending.approvalId, decision, by: 'user:cli', term },
           },
         ],
         options,
       );
     });
+}
+
+function grantTerm(options: AnswerOptions): GrantTerm {
+  const chosen = [
+    options.for !== undefined && ({ scope: 'until', durationMs: options.for } as const),
+    options.session === true && ({ scope: 'session' } as const),
+    options.always === true && ({ scope: 'forever' } as const),
+  ].filter((term) => term !== false);
+  if (chosen.length > 1) {
+    throw new PyclawError('cli.grant-scope', 'choose one of --for, --session and --always');
+  }
+  return chosen[0] ?? { scope: 'once' };
 }
