@@ -163,6 +163,17 @@ function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (id, options) => (await import('./commands/sessions.js')).replay(id, options));
 
+  program
+    .command('context')
+    .description('what the model was shown')
+    .command('show <turn>')
+    .description(
+      'print the prompt packs of a turn (or `last`) section by section, with what was left out and why',
+    )
+    .option('--session <id>', 'the session the turn is in (default: found by turn id; for last, the newest)')
+    .addOption(jsonOption())
+    .action(async (turn, options) => (await import('./commands/context.js')).show(turn, options));
+
   const artifacts = program.command('artifacts').description('the content-addressed artifact store');
   artifacts
     .command('list')

@@ -18,6 +18,7 @@ export { type RunSessionOptions, type RunSessionResult, runInSession } from './r
 export { type Schedule, scheduleSchema } from './schedule-config.js';
 export { Scheduler } from './scheduler.js';
 export { type LeaseOptions, releaseStaleLeases, SessionLease, staleLeases } from './session-lease.js';
+export { type TurnPack, turnPacks } from './turn-packs.js';
 export {
   type ApprovalAnswer,
   type ApprovalPrompt,
