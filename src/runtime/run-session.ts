@@ -71,12 +71,14 @@ export async function runInSession(app: PyclawApp, options: RunSessionOptions): 
       if (outcome.status === 'waiting') return { sessionId: session.id, resumed };
     }
     if (options.message === undefined) return { sessionId: session.id, resumed };
-    const { message } = options;
-    const turnId = inTransaction(app.db, () => {
-      const started = startTurn(env, session.id, message, options.origin);
-      options.onMessageRecorded?.(started);
-      return started;
-    });
+    const { message, onMessageRecorded } = options;
+    const turnId = onMessageRecorded
+      ? inTransaction(app.db, () => {
+          const started = startTurn(env, session.id, message, options.origin);
+          onMessageRecorded(started);
+          return started;
+        })
+      : startTurn(env, session.id, message, options.origin);
     const outcome = await driveTurn(env, session.id, turnId);
     if (outcome.status !== 'waiting') await updateSummary(env, session.id);
     return { sessionId: session.id, resumed, outcome };
