@@ -13,13 +13,17 @@ const stringList = z.union([
   z.array(z.string().min(1)),
   z.string().transform((text) => text.split(/[\s,]+/).filter(Boolean)),
 ]);
+function requiredText(input: unknown, what: string): string {
+  return input === undefined ? `is required (${what})` : `must be text (${what}), not ${typeof input}`;
+}
+
 const frontMatterSchema = z.looseObject({
   name: z
-    .string({ error: 'is required (a-z, 0-9 and single hyphens)' })
+    .string({ error: (issue) => requiredText(issue.input, 'a-z, 0-9 and single hyphens') })
     .max(64, 'is longer than 64 characters')
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'uses a-z, 0-9 and single hyphens, not at either end'),
   description: z
-    .string({ error: 'is required: say what the skill does and when to use it' })
+    .string({ error: (issue) => requiredText(issue.input, 'say what the skill does and when to use it') })
     .trim()
     .min(1, 'is empty: say what the skill does and when to use it')
     .max(1024, 'is longer than 1024 characters'),

@@ -110,6 +110,11 @@ x-other-agent: kept out of the way`,
       /deploy\/SKILL\.md: description: is required/,
     ],
     [
+      'a description that is not text',
+      (dir: string) => writeSkill(dir, 'deploy', 'name: deploy\ndescription: 5'),
+      /deploy\/SKILL\.md:3: description: must be text \(say what the skill does and when to use it\), not number/,
+    ],
+    [
       'an upper-case name',
       (dir: string) => writeSkill(dir, 'Deploy', 'name: Deploy\ndescription: d'),
       /Deploy\/SKILL\.md:2: name: uses a-z, 0-9 and single hyphens/,
