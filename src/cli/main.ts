@@ -253,6 +253,19 @@ function buildProgram(): Command {
     .option('--model <provider/model>', 'default model, e.g. ollama/llama3.1')
     .action(async (id, options) => (await import('./commands/agents.js')).add(id, options));
 
+  const a2a = program.command('a2a').description('tasks agents delegate to each other (agent.delegate)');
+  a2a
+    .command('list')
+    .description('delegated tasks, most recent first, with their status and attempts')
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/a2a.js')).list(options));
+  a2a
+    .command('work')
+    .description('run queued delegated tasks (and those whose worker died) until stopped')
+    .option('--once', 'run at most one task, then exit')
+    .addOption(jsonOption())
+    .action(async (options) => (await import('./commands/a2a.js')).work(options));
+
   const memory = program.command('memory').description("agents' long-term memory and the candidates for it");
   const memoryCommand = () => import('./commands/memory.js');
   memory

@@ -183,4 +183,11 @@ agents:
 #     message: Summarise what changed in this folder since yesterday
 #     agent: default
 #     timezone: Europe/Berlin
+
+# Delegation: an agent whose tools include agent.delegate hands a task to another agent, which runs it
+# in a child session; tasks wait in a durable queue that \`pyclaw a2a work\` also serves.
+# a2a:
+#   maxDepth: 2
+#   maxFanOut: 4
+#   leaseSeconds: 60
 `;

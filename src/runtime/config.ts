@@ -52,6 +52,17 @@ export const configSchema = z
       })
       .prefault({}),
     ssh: sshConfigSchema.prefault({}),
+    /** Delegation between agents (`agent.delegate`) through the durable a2a queue. */
+    a2a: z
+      .strictObject({
+        /** A session this many delegations deep may not delegate further (a user's session is depth 0). */
+        maxDepth: z.int().min(0).default(2),
+        /** At most this many delegations from one turn. */
+        maxFanOut: z.int().min(1).default(4),
+        /** A worker that stops renewing its lease for this long loses the task to another worker. */
+        leaseSeconds: z.number().positive().default(60),
+      })
+      .prefault({}),
   })
   .superRefine((config, context) => {
     const embeddings = config.memory.embeddings;

@@ -264,4 +264,28 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (episode, session_id)
   ) WITHOUT ROWID;
   `,
+  // 10: the agent-to-agent queue: a delegated task, leased by one worker at a time, done exactly once
+  `
+  CREATE TABLE a2a_messages (
+    id TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    from_agent TEXT NOT NULL,
+    from_session_id TEXT NOT NULL,
+    from_turn_id TEXT,
+    to_agent TEXT NOT NULL,
+    task TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'leased', 'done', 'failed')),
+    lease_owner TEXT,
+    lease_expires_at INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    child_session_id TEXT,
+    result TEXT,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE INDEX a2a_messages_by_status ON a2a_messages (status, created_at);
+  CREATE INDEX a2a_messages_by_turn ON a2a_messages (from_session_id, from_turn_id);
+  CREATE INDEX a2a_messages_by_child ON a2a_messages (child_session_id);
+  `,
 ];

@@ -21,7 +21,7 @@ describe('config.yaml as documented', () => {
 
   it("the template's commented examples load once uncommented", () => {
     const uncommented = configTemplate
-      .replace(/^# ([a-z][a-zA-Z]*):$/gm, '$1:')
+      .replace(/^# ([a-z][a-zA-Z0-9]*):$/gm, '$1:')
       .replace(/^( *)# (models):/gm, '$1$2:')
       .replace(/^( *)# {2}/gm, '$1  ');
     const config = parseConfig(uncommented, 'config.yaml');
@@ -32,6 +32,7 @@ describe('config.yaml as documented', () => {
     expect(config.browser).toMatchObject({ backend: 'auto', pinchtab: { token: 'secret:pinchtab_token' } });
     expect(Object.keys(config.mcp.servers)).toEqual(['files', 'remote']);
     expect(config.plugins).toEqual(['./plugins/my-tools.mjs']);
+    expect(config.a2a).toEqual({ maxDepth: 2, maxFanOut: 4, leaseSeconds: 60 });
   });
 
   it("the README's example loads", () => {

@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import { enableDelegation } from '../../a2a/index.js';
 import { startHttpServer, TelegramChannel } from '../../controlplane/index.js';
 import {
   openApp,
@@ -25,6 +26,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     process.once('SIGINT', resolve);
   });
   const app = await openApp();
+  enableDelegation(app);
   const server = await startHttpServer(app, options);
   process.stdout.write(
     `${pc.green('✓')} PyClaw serving on ${server.url} (bearer token: ${server.tokenSource})\n` +

@@ -1,0 +1,162 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import type { AgentDefinition } from '../registry/index.js';
+import type { PyclawApp } from '../runtime/index.js';
+import { inTransaction } from '../storage/index.js';
+import { defineTool, type ToolContext, type ToolOutput } from '../tools/index.js';
+import { A2aQueue, type A2aTask } from './queue.js';
+import { leaseOwner, runLeasedTask, type TaskOutcome } from './run-task.js';
+
+const delegateInput = z.object({
+  agent: z.string().min(1).optional().describe('the id of the agent to hand the task to'),
+  capability: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("what the agent must be able to do, matched against the agents' names and roles"),
+  task: z.string().min(1).describe('the task, complete in itself: the other agent sees nothing else'),
+});
+type DelegateInput = z.infer<typeof delegateInput>;
+
+type SettledOutcome = Exclude<TaskOutcome, { status: 'lost' }>;
+
+/** How often a delegating turn looks again at a task another worker holds. */
+const pollMs = 500;
+
+/**
+ * `agent.delegate`: hands a task to another agent through the a2a queue and answers with that agent's
+ * answer. The task runs here, as a turn in a child session of the receiving agent, unless a worker
+ * (`pyclaw a2a work`) already holds it, in which case the call waits for its result. The queue's
+ * idempotency key is the calling session and tool call, so a resumed turn never delegates twice.
+ */
+export function delegateTool(app: PyclawApp) {
+  const queue = new A2aQueue(app.db);
+  return defineTool({
+    name: 'agent.delegate',
+    description:
+      'Hand a task to another agent (by id, or by what it can do) and get its answer. The other agent works in a session of its own and sees only the task text.',
+    input: delegateInput,
+    annotations: { readOnly: false, destructive: false, idempotent: true, openWorld: false },
+    async execute(ctx, input, signal) {
+      const from = app.log.getSession(ctx.sessionId)?.agentId ?? 'default';
+      const depth = queue.byChildSession(ctx.sessionId)?.depth ?? 0;
+      const limits = app.config.a2a;
+      if (depth >= limits.maxDepth) {
+        return refusal(
+          `this session is ${depth} delegation(s) deep and may not delegate further (a2a.maxDepth ${limits.maxDepth})`,
+        );
+      }
+      const to = receivingAgent(app.registry().list(), from, input);
+      if (typeof to === 'string') return refusal(to);
+      const idempotencyKey = `${ctx.sessionId}:${ctx.callId}`;
+      if (
+        !queue.byKey(idempotencyKey) &&
+        queue.countFromTurn(ctx.sessionId, ctx.turnId) >= limits.maxFanOut
+      ) {
+        return refusal(`this turn already delegated ${limits.maxFanOut} task(s) (a2a.maxFanOut)`);
+      }
+      const task = enqueue(app, queue, ctx, { idempotencyKey, from, to: to.id, task: input.task, depth });
+      return toolOutput(task, await settle(app, queue, task, ctx, signal));
+    },
+  });
+}
+
+/** The agent named, or the first other agent whose name or role mentions every word of the capability. */
+function receivingAgent(
+  agents: readonly AgentDefinition[],
+  from: string,
+  input: DelegateInput,
+): AgentDefinition | string {
+  if (input.agent !== undefined) {
+    return agents.find((agent) => agent.id === input.agent) ?? `no agent "${input.agent}"; ${known(agents)}`;
+  }
+  if (input.capability === undefined) return `name an agent or a capability; ${known(agents)}`;
+  const words = input.capability.toLowerCase().split(/\s+/).filter(Boolean);
+  const match = agents.find((agent) => {
+    const text = `${agent.id} ${agent.name} ${agent.identity.role}`.toLowerCase();
+    return agent.id !== from && words.every((word) => text.includes(word));
+  });
+  return match ?? `no agent can "${input.capability}"; ${known(agents)}`;
+}
+
+function known(agents: readonly AgentDefinition[]): string {
+  return `the agents are: ${agents.map((agent) => `${agent.id} (${agent.identity.role})`).join('; ')}`;
+}
+
+/** Queues the task and records `a2a.sent` in the calling session, together; a retried call finds both. */
+function enqueue(
+  app: PyclawApp,
+  queue: A2aQueue,
+  ctx: ToolContext,
+  sent: { idempotencyKey: string; from: string; to: string; task: string; depth: number },
+): A2aTask {
+  return inTransaction(app.db, () => {
+    const { task, created } = queue.enqueue({
+      idempotencyKey: sent.idempotencyKey,
+      fromAgent: sent.from,
+      fromSessionId: ctx.sessionId,
+      fromTurnId: ctx.turnId,
+      toAgent: sent.to,
+      task: sent.task,
+      depth: sent.depth + 1,
+    });
+    if (created) {
+      app.log.append(ctx.sessionId, {
+        type: 'a2a.sent',
+        actor: `agent:${sent.from}`,
+        turnId: ctx.turnId,
+        payload: { messageId: task.id, to: sent.to, task: sent.task, callId: ctx.callId },
+      });
+    }
+    return task;
+  });
+}
+
+/** Runs the task here when it is free to lease; otherwise waits for the worker that holds it. */
+async function settle(
+  app: PyclawApp,
+  queue: A2aQueue,
+  task: A2aTask,
+  ctx: ToolContext,
+  signal: AbortSignal,
+): Promise<SettledOutcome> {
+  const owner = leaseOwner();
+  const ttlMs = app.config.a2a.leaseSeconds * 1000;
+  for (;;) {
+    const now = queue.get(task.id) as A2aTask;
+    if (now.status === 'done') return { status: 'done', answer: now.result ?? '' };
+    if (now.status === 'failed') return { status: 'failed', error: now.result ?? '' };
+    const leased = queue.lease(owner, ttlMs, task.id);
+    if (leased) {
+      const outcome = await runLeasedTask(app, queue, leased, owner, {
+        signal,
+        workspaceRoots: [...ctx.workspaceRoots],
+      });
+      if (outcome.status !== 'lost') return outcome;
+    }
+    await sleep(pollMs, undefined, { signal });
+  }
+}
+
+function toolOutput(task: A2aTask, outcome: SettledOutcome): ToolOutput {
+  switch (outcome.status) {
+    case 'done':
+      return { content: outcome.answer };
+    case 'failed':
+      return { content: `agent "${task.toAgent}" failed the task: ${outcome.error}`, isError: true };
+    case 'waiting': {
+      const { approval } = outcome;
+      return {
+        content:
+          `agent "${task.toAgent}" is waiting for a human to approve ${approval.summary} ` +
+          `(approval ${approval.approvalId}, session ${outcome.childSessionId}). ` +
+          `Tell the user to answer it with \`pyclaw approvals approve ${approval.approvalId}\` (or deny); ` +
+          `the delegated task ${task.id} then finishes on \`pyclaw a2a work\`.`,
+      };
+    }
+  }
+}
+
+function refusal(reason: string): ToolOutput {
+  return { content: `delegation refused: ${reason}`, isError: true };
+}

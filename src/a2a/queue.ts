@@ -1,0 +1,232 @@
+import { type Clock, newId, systemClock } from '../core/index.js';
+import type { Db } from '../storage/index.js';
+
+export const taskStatuses = ['queued', 'leased', 'done', 'failed'] as const;
+export type TaskStatus = (typeof taskStatuses)[number];
+
+/** One delegated task as the queue holds it. */
+export interface A2aTask {
+  id: string;
+  idempotencyKey: string;
+  fromAgent: string;
+  fromSessionId: string;
+  fromTurnId: string | null;
+  toAgent: string;
+  task: string;
+  /** How many delegations deep the child session is (a task from a user's session is depth 1). */
+  depth: number;
+  status: TaskStatus;
+  leaseOwner: string | null;
+  leaseExpiresAt: number | null;
+  attempts: number;
+  childSessionId: string | null;
+  result: string | null;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+export interface NewTask {
+  idempotencyKey: string;
+  fromAgent: string;
+  fromSessionId: string;
+  fromTurnId?: string;
+  toAgent: string;
+  task: string;
+  depth: number;
+}
+
+interface TaskRow {
+  id: string;
+  idempotency_key: string;
+  from_agent: string;
+  from_session_id: string;
+  from_turn_id: string | null;
+  to_agent: string;
+  task: string;
+  depth: number;
+  status: TaskStatus;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  attempts: number;
+  child_session_id: string | null;
+  result: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+/**
+ * The durable agent-to-agent queue in SQLite. Delivery is at least once: a worker leases a task for a
+ * while and renews the lease as it works; a worker that dies stops renewing, and once the lease expires
+ * another worker takes the task. Finishing is exactly once: only the current lease holder can record
+ * the result, and only while the task is leased.
+ */
+export class A2aQueue {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** Adds a task, or returns the one already queued under the same idempotency key. */
+  enqueue(task: NewTask): { task: A2aTask; created: boolean } {
+    return this.db
+      .transaction(() => {
+        const existing = this.byKey(task.idempotencyKey);
+        if (existing) return { task: existing, created: false };
+        const id = newId();
+        this.db
+          .prepare(
+            `INSERT INTO a2a_messages (id, idempotency_key, from_agent, from_session_id, from_turn_id, to_agent,
+               task, depth, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
+          )
+          .run(
+            id,
+            task.idempotencyKey,
+            task.fromAgent,
+            task.fromSessionId,
+            task.fromTurnId ?? null,
+            task.toAgent,
+            task.task,
+            task.depth,
+            this.clock.now(),
+          );
+        return { task: this.get(id) as A2aTask, created: true };
+      })
+      .immediate();
+  }
+
+  get(id: string): A2aTask | undefined {
+    const row = this.db.prepare('SELECT * FROM a2a_messages WHERE id = ?').get(id) as TaskRow | undefined;
+    return row && taskFromRow(row);
+  }
+
+  byKey(idempotencyKey: string): A2aTask | undefined {
+    const row = this.db.prepare('SELECT * FROM a2a_messages WHERE idempotency_key = ?').get(idempotencyKey) as
+      | TaskRow
+      | undefined;
+    return row && taskFromRow(row);
+  }
+
+  /** The task whose child session this is, if the session was started by a delegation. */
+  byChildSession(sessionId: string): A2aTask | undefined {
+    const row = this.db.prepare('SELECT * FROM a2a_messages WHERE child_session_id = ?').get(sessionId) as
+      | TaskRow
+      | undefined;
+    return row && taskFromRow(row);
+  }
+
+  /** Tasks delegated from one turn of a session. */
+  countFromTurn(sessionId: string, turnId: string): number {
+    const row = this.db
+      .prepare('SELECT count(*) AS n FROM a2a_messages WHERE from_session_id = ? AND from_turn_id = ?')
+      .get(sessionId, turnId) as { n: number };
+    return row.n;
+  }
+
+  /** Most recent first. */
+  list(options: { limit?: number } = {}): A2aTask[] {
+    const rows = this.db
+      .prepare('SELECT * FROM a2a_messages ORDER BY created_at DESC, id DESC LIMIT ?')
+      .all(options.limit ?? -1) as TaskRow[];
+    return rows.map(taskFromRow);
+  }
+
+  /**
+   * Leases `id` when given, otherwise the oldest task that is queued or whose lease expired, for
+   * `owner` until `ttlMs` from now. Undefined when there is nothing to take.
+   */
+  lease(owner: string, ttlMs: number, id?: string): A2aTask | undefined {
+    return this.db
+      .transaction(() => {
+        const now = this.clock.now();
+        const free = `(status = 'queued' OR (status = 'leased' AND lease_expires_at <= ?))`;
+        const row = (
+          id === undefined
+            ? this.db
+                .prepare(`SELECT id FROM a2a_messages WHERE ${free} ORDER BY created_at, id LIMIT 1`)
+                .get(now)
+            : this.db.prepare(`SELECT id FROM a2a_messages WHERE id = ? AND ${free}`).get(id, now)
+        ) as { id: string } | undefined;
+        if (!row) return undefined;
+        this.db
+          .prepare(
+            `UPDATE a2a_messages SET status = 'leased', lease_owner = ?, lease_expires_at = ?,
+               attempts = attempts + 1 WHERE id = ?`,
+          )
+          .run(owner, now + ttlMs, row.id);
+        return this.get(row.id);
+      })
+      .immediate();
+  }
+
+  /** Extends the lease; false when `owner` no longer holds it. */
+  renew(id: string, owner: string, ttlMs: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE a2a_messages SET lease_expires_at = ?
+             WHERE id = ? AND status = 'leased' AND lease_owner = ?`,
+        )
+        .run(this.clock.now() + ttlMs, id, owner).changes === 1
+    );
+  }
+
+  /** Records the child session the task runs in (once: a re-leased task goes on in the same one). */
+  setChildSession(id: string, owner: string, childSessionId: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE a2a_messages SET child_session_id = ?
+             WHERE id = ? AND status = 'leased' AND lease_owner = ? AND child_session_id IS NULL`,
+        )
+        .run(childSessionId, id, owner).changes === 1
+    );
+  }
+
+  /**
+   * Records the outcome; false, and nothing changed, when `owner` no longer holds the lease (another
+   * worker took the task over) or the task is already finished.
+   */
+  finish(id: string, owner: string, outcome: { status: 'done' | 'failed'; result: string }): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE a2a_messages SET status = ?, result = ?, finished_at = ?, lease_owner = NULL,
+             lease_expires_at = NULL WHERE id = ? AND status = 'leased' AND lease_owner = ?`,
+        )
+        .run(outcome.status, outcome.result, this.clock.now(), id, owner).changes === 1
+    );
+  }
+
+  /** Gives the task back to the queue (its child waits for a human), keeping its child session. */
+  release(id: string, owner: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE a2a_messages SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL
+             WHERE id = ? AND status = 'leased' AND lease_owner = ?`,
+        )
+        .run(id, owner).changes === 1
+    );
+  }
+}
+
+function taskFromRow(row: TaskRow): A2aTask {
+  return {
+    id: row.id,
+    idempotencyKey: row.idempotency_key,
+    fromAgent: row.from_agent,
+    fromSessionId: row.from_session_id,
+    fromTurnId: row.from_turn_id,
+    toAgent: row.to_agent,
+    task: row.task,
+    depth: row.depth,
+    status: row.status,
+    leaseOwner: row.lease_owner,
+    leaseExpiresAt: row.lease_expires_at,
+    attempts: row.attempts,
+    childSessionId: row.child_session_id,
+    result: row.result,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+  };
+}
