@@ -4,6 +4,7 @@ import { channelChecks, chromiumCheck, clockCheck, diskCheck } from './environme
 import { artifactCheck, eventChainCheck, leaseCheck } from './log-checks.js';
 import { providerChecks } from './provider-checks.js';
 import { storageChecks } from './storage-checks.js';
+import { toolChecks } from './tool-checks.js';
 
 export interface DoctorOptions {
   /** Apply the safe repairs (checkpoint the WAL, gc unreferenced artifacts, release stale leases). */
@@ -21,6 +22,7 @@ export async function runDoctor(app: PyclawApp, options: DoctorOptions = {}): Pr
     ...(await artifactCheck(app, fix)),
     leaseCheck(app, fix),
     ...(await providerChecks(app)),
+    ...(await toolChecks(app)),
     ...chromiumCheck(app),
     ...(await channelChecks(app)),
     diskCheck(app),

@@ -1,4 +1,5 @@
 import { accessSync, constants, statfsSync } from 'node:fs';
+import { toolIdMatches } from '../core/index.js';
 import type { PyclawApp } from '../runtime/index.js';
 import { type CheckResult, ok } from './check-result.js';
 
@@ -15,14 +16,12 @@ export function chromiumCheck(app: PyclawApp): CheckResult[] {
     accessSync(executablePath, constants.X_OK);
     return [ok('tools', 'chromium', executablePath)];
   } catch {
+    const browserTools = app.tools().specs(['browser.*']);
     const used = app
       .registry()
       .list()
       .some((agent) =>
-        app
-          .tools()
-          .specs(agent.tools)
-          .some((spec) => spec.name.startsWith('browser.')),
+        browserTools.some((spec) => agent.tools.some((pattern) => toolIdMatches(pattern, spec.name))),
       );
     return [
       {

@@ -24,7 +24,8 @@ export class AppTools {
   private host: ToolHost | undefined;
   private plugins: Promise<void> | undefined;
   private readonly mounted = new Set<string>();
-  private readonly mcp: McpServers;
+  /** The MCP servers of config, started on demand. */
+  readonly mcp: McpServers;
 
   constructor(
     private readonly config: Config,
@@ -48,7 +49,8 @@ export class AppTools {
 
   /**
    * Loads the plugins (once) and starts the MCP servers `patterns` (an agent's tool ids or globs) could
-   * use, mounting their tools. A failure is not remembered: the next call tries again.
+   * use, mounting their tools. Each source loads even when another fails, and then the first failure is
+   * thrown; a failure is not remembered, so the next call tries again.
    */
   async load(patterns: readonly string[]): Promise<ToolHost> {
     const host = this.declared();
@@ -59,17 +61,17 @@ export class AppTools {
         throw error;
       },
     );
-    await this.plugins;
     const servers = this.mcp.selectedBy(patterns).filter((server) => !this.mounted.has(server));
-    const started = await Promise.allSettled(
-      servers.map(async (server) => {
+    const loaded = await Promise.allSettled([
+      this.plugins,
+      ...servers.map(async (server) => {
         const tools = await this.mcp.tools(server);
         if (this.mounted.has(server)) return;
         host.add(tools);
         this.mounted.add(server);
       }),
-    );
-    const failed = started.find((outcome) => outcome.status === 'rejected');
+    ]);
+    const failed = loaded.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
     return host;
   }

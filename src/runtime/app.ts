@@ -17,7 +17,7 @@ import {
 } from '../secret/index.js';
 import { EventLog } from '../session/index.js';
 import { type Db, type HomePaths, openDatabase, resolveHome } from '../storage/index.js';
-import type { ToolHost } from '../tools/index.js';
+import type { McpServers, ToolHost } from '../tools/index.js';
 import { AppTools } from './app-tools.js';
 import { type Config, loadConfig } from './config.js';
 
@@ -51,6 +51,8 @@ export interface PyclawApp {
    * default: every agent's) could select; each runs once per process. Run before a turn.
    */
   loadTools(patterns?: readonly string[]): Promise<ToolHost>;
+  /** The MCP servers of config, each started when first asked for its tools. */
+  mcp(): McpServers;
   /**
    * Closes the database and log, stops MCP servers, and frees what providers and tools hold (a local
    * model, a browser).
@@ -120,6 +122,9 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
     },
     loadTools(patterns = Object.values(config.agents).flatMap((agent) => agent.tools)) {
       return tools.load(patterns);
+    },
+    mcp() {
+      return tools.mcp;
     },
     memory() {
       const embeddings = config.memory.embeddings;

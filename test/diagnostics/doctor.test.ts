@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/diagnostics/index.js';
 import { openApp } from '../../src/runtime/index.js';
+import { mcpServerCommand } from '../fixtures/mcp-fixture.js';
 import { runCli } from '../helpers/cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
@@ -136,5 +137,27 @@ browser:
     expect(check(fixed, 'unreferenced blobs').fixed).toMatch(/removed 1 unreferenced/);
     expect(existsSync(blobFile(home, hash))).toBe(false);
     expect(check(doctor(home).checks, 'session leases').status).toBe('ok');
+  });
+
+  it('starts each MCP server and loads each plugin, naming the ones that fail', () => {
+    const home = homeWith(
+      `${scriptedAgent}plugins: [./plugins/missing.mjs]
+mcp:
+  servers:
+    notes: ${JSON.stringify(mcpServerCommand)}
+    ghost: { command: ${JSON.stringify(join(tempDir(), 'no-such-server'))} }
+`,
+    );
+    const { code, checks } = doctor(home);
+    expect(code).toBe(1);
+    expect(check(checks, 'mcp notes')).toMatchObject({ status: 'ok', detail: 'started, 3 tools' });
+    expect(check(checks, 'mcp ghost')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/^MCP server "ghost" did not start: .*ENOENT/),
+    });
+    expect(check(checks, 'plugins')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('plugin ./plugins/missing.mjs: no file at'),
+    });
   });
 });
