@@ -13,6 +13,7 @@ import { httpLoad } from './http-load.js';
 import { mcpTools } from './mcp.js';
 import { median, medianMs, printResults, type Result, timeMs, timeMsAsync } from './measure.js';
 import { memorySearch } from './memory-search.js';
+import { packBuild } from './pack-build.js';
 import { panicLatency } from './panic-latency.js';
 import { skillRanking } from './skill-ranking.js';
 import { sshTools } from './ssh.js';
@@ -208,6 +209,7 @@ try {
   const artifacts = await artifactThroughput();
   const redaction = redactionCost();
   const turns = await turnOverhead(dir);
+  const packs = await packBuild(dir);
   const skills = skillRanking(dir);
   const memory = await memorySearch(dir);
   const load = await httpLoad(dir, { sessions: 50, turnsPerSession: 4 });
@@ -260,6 +262,7 @@ try {
       target: { op: '<=', value: 10 },
     },
     ...turns,
+    ...packs,
     ...skills,
     ...memory,
     ...load.results,

@@ -19,6 +19,12 @@ import type { ToolSpec } from '../llm/index.js';
 import { selectedSkills } from './skill-selection.js';
 import type { TurnEnvironment } from './turn-runner.js';
 
+/** What packing needs of a turn's environment. */
+export type PackEnvironment = Pick<
+  TurnEnvironment,
+  'log' | 'db' | 'artifacts' | 'agent' | 'contextWindow' | 'router' | 'memory' | 'skills' | 'calibration'
+>;
+
 /** What a model call of a turn is sent, and the pack it came from. */
 export interface PackedPrompt {
   request: PackRequest;
@@ -46,7 +52,7 @@ export const processCalibration = new TokenCalibration();
  * new pack is built under the agent's budgets, stored as an artifact, and announced by
  * `context.packed` before the call.
  */
-export async function promptFor(env: TurnEnvironment, step: PromptStep): Promise<PackedPrompt> {
+export async function promptFor(env: PackEnvironment, step: PromptStep): Promise<PackedPrompt> {
   const { sessionId, turnId, stepId, events } = step;
   const provider = env.router.candidates('default')[0]?.provider ?? 'unknown';
   const packed = events.findLast((event) => event.type === 'context.packed' && event.stepId === stepId);
@@ -119,7 +125,7 @@ export async function promptFor(env: TurnEnvironment, step: PromptStep): Promise
  * The conversation of earlier turns in a range of the log. The last range read is kept: a turn's
  * later steps pack the same earlier turns again.
  */
-function earlierTurns(env: TurnEnvironment, sessionId: string, fromSeq: number, toSeq: number) {
+function earlierTurns(env: PackEnvironment, sessionId: string, fromSeq: number, toSeq: number) {
   const key = `${sessionId}:${fromSeq}:${toSeq}`;
   if (lastHistory?.key === key && lastHistory.log === env.log) return lastHistory.units;
   const events = toSeq >= fromSeq ? env.log.byType(sessionId, windowEventTypes, { fromSeq, toSeq }) : [];
@@ -134,7 +140,7 @@ let lastHistory: { key: string; log: TurnEnvironment['log']; units: Conversation
  * The memories that best match the turn's input, in the agent's scope and the global one. Kept for
  * the turn: each of its steps searches with the same input.
  */
-async function memoriesFor(env: TurnEnvironment, turnId: string, query: string): Promise<MemorySnippet[]> {
+async function memoriesFor(env: PackEnvironment, turnId: string, query: string): Promise<MemorySnippet[]> {
   if (lastMemories?.turnId === turnId && lastMemories.memory === env.memory) return lastMemories.snippets;
   const hits = await env.memory.store.search(query, {
     scope: ['global', `agent:${env.agent.id}`],
