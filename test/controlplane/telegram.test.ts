@@ -105,7 +105,7 @@ describe('the Telegram channel (grammY against a Bot API emulator)', () => {
 
   it('asks for approval with inline buttons and goes on when one is pressed', async () => {
     const telegram = await emulator();
-    const { workspace } = await startChannel(
+    const { app, workspace } = await startChannel(
       telegram,
       `      - toolCalls: [{ name: fs.write, arguments: { path: note.txt, content: "from telegram\\n" } }]
       - text: "Wrote note.txt."`,
@@ -125,6 +125,9 @@ describe('the Telegram channel (grammY against a Bot API emulator)', () => {
     expect(telegram.sent(owner)[0]?.buttons).toEqual([]);
     expect(telegram.sent(owner)[1]?.text).toBe('Wrote note.txt.');
     expect(readFileSync(join(workspace, 'note.txt'), 'utf8')).toBe('from telegram\n');
+    const [grant] = app.grants.list();
+    expect(grant).toMatchObject({ scope: 'until', match: { tool: 'fs.write' } });
+    expect((grant?.expiresAt ?? 0) - (grant?.createdAt ?? 0)).toBe(15 * 60_000);
   });
 
   it('sends a 10,000-character answer as 3 messages in order, waiting out flood control', async () => {

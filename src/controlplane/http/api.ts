@@ -2,7 +2,14 @@ import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { findPendingApproval, type PyclawApp, pendingApprovals, runInSession } from '../../runtime/index.js';
+import type { Grant, GrantTerm } from '../../policy/index.js';
+import {
+  findPendingApproval,
+  type PyclawApp,
+  pendingApprovals,
+  runInSession,
+  sessionsWithOpenTurns,
+} from '../../runtime/index.js';
 import { consolePage } from '../console/console-page.js';
 import { constantTimeEqual } from './constant-time.js';
 import { errorResponse, httpError } from './http-errors.js';
@@ -21,12 +28,23 @@ const messageSchema = z.strictObject({
   /** Who sent it, as the caller knows them. */
   userId: z.string().min(1).optional(),
 });
-const answerSchema = z.strictObject({ decision: z.enum(['approve', 'deny']) });
+/** An answer; approving for longer than once (`until` with `minutes`, `session`, `forever`) grants calls like it. */
+const answerSchema = z
+  .strictObject({
+    decision: z.enum(['approve', 'deny']),
+    scope: z.enum(['once', 'until', 'session', 'forever']).default('once'),
+    minutes: z.number().positive().optional(),
+  })
+  .refine((answer) => (answer.scope === 'until') === (answer.minutes !== undefined), {
+    message: 'minutes goes with scope "until", and only with it',
+    path: ['minutes'],
+  });
+const panicSchema = z.strictObject({ engaged: z.boolean(), reason: z.string().min(1).optional() });
 const seqSchema = z.coerce.number().int().nonnegative();
 
 /**
  * The REST API over one PyClaw home: agents, sessions, messages (each runs a turn and answers with its
- * outcome), live session events as SSE, and approvals. Errors are JSON with a code and one-line message.
+ * outcome), live session events as SSE, approvals, grants and the panic switch. Errors are JSON with a code and one-line message.
  */
 export function createHttpApi(app: PyclawApp, options: HttpApiOptions): Hono {
   const api = new Hono();
@@ -91,13 +109,36 @@ export function createHttpApi(app: PyclawApp, options: HttpApiOptions): Hono {
 
   api.get('/v1/approvals', (c) => c.json(pendingApprovals(app.db, app.log, c.req.query('session'))));
   api.post('/v1/approvals/:id', async (c) => {
-    const { decision } = await parseBody(c.req.raw, answerSchema);
+    const { decision, scope, minutes } = await parseBody(c.req.raw, answerSchema);
+    const term: GrantTerm = scope === 'until' ? { scope, durationMs: (minutes ?? 0) * 60_000 } : { scope };
     const pending = findPendingApproval(app.db, app.log, c.req.param('id'));
     return c.json(
       await runInSession(app, {
         sessionId: pending.sessionId,
-        answer: { approvalId: pending.approvalId, decision, by: 'user:http' },
+        answer: { approvalId: pending.approvalId, decision, by: 'user:http', term },
       }),
+    );
+  });
+
+  // Grants in force (`?all=true`: also expired and revoked ones), each with its status.
+  api.get('/v1/grants', (c) => {
+    const all = c.req.query('all') === 'true';
+    const shown = app.grants.list().map((grant) => grantJson(app, grant));
+    return c.json(
+      all ? shown : shown.filter((grant) => grant.status !== 'expired' && grant.status !== 'revoked'),
+    );
+  });
+  api.delete('/v1/grants/:id', (c) =>
+    c.json(grantJson(app, app.grants.revoke(c.req.param('id'), 'user:http'))),
+  );
+
+  api.get('/v1/panic', (c) => c.json(app.panic.status()));
+  api.post('/v1/panic', async (c) => {
+    const { engaged, reason } = await parseBody(c.req.raw, panicSchema);
+    return c.json(
+      engaged
+        ? app.panic.engage(app.log, 'user:http', sessionsWithOpenTurns(app), reason)
+        : app.panic.release(app.log, 'user:http'),
     );
   });
 
@@ -116,6 +157,18 @@ export function createHttpApi(app: PyclawApp, options: HttpApiOptions): Hono {
   });
 
   return api;
+}
+
+/** A grant as the console shows it: what it covers in one line, and whether it holds now. */
+function grantJson(app: PyclawApp, grant: Grant) {
+  const status = app.grants.status(grant);
+  const { tool, command, path, domain } = grant.match;
+  return {
+    ...grant,
+    tool,
+    pattern: command ?? domain ?? path,
+    status: status === 'live' && app.panic.isEngaged() ? 'suspended' : status,
+  };
 }
 
 function existingSession(app: PyclawApp, id: string) {

@@ -1,5 +1,6 @@
 import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
+import type { GrantTerm } from '../../policy/index.js';
 
 /** What a button under an approval prompt answers: a decision, and for approvals how long it holds. */
 export const approvalChoiceSchema = z.enum(['once', '15m', 'session', 'always', 'deny']);
@@ -45,4 +46,16 @@ const choiceOutcomes: Record<ApprovalChoice, string> = {
 
 export function describeChoice(choice: ApprovalChoice): string {
   return choiceOutcomes[choice];
+}
+
+/** How long an approval chosen with this button holds (a denial is only ever for the one call). */
+export function choiceTerm(choice: ApprovalChoice): GrantTerm {
+  const terms: Record<ApprovalChoice, GrantTerm> = {
+    once: { scope: 'once' },
+    '15m': { scope: 'until', durationMs: 15 * 60_000 },
+    session: { scope: 'session' },
+    always: { scope: 'forever' },
+    deny: { scope: 'once' },
+  };
+  return terms[choice];
 }

@@ -18,7 +18,7 @@ import {
   takeUpdate,
   untakenUpdates,
 } from '../channel-store.js';
-import { approvalKeyboard, describeChoice, parseApprovalButton } from './approval-buttons.js';
+import { approvalKeyboard, choiceTerm, describeChoice, parseApprovalButton } from './approval-buttons.js';
 import { retryAfterFloodWait } from './retry-after.js';
 import { splitMessage } from './split-message.js';
 
@@ -186,7 +186,12 @@ export class TelegramChannel {
     this.enqueue(chatIdOf(ctx), updateId, () =>
       this.runTurn(chatIdOf(ctx), {
         sessionId: pending.sessionId,
-        answer: { approvalId: pending.approvalId, decision, by: `user:telegram:${ctx.from?.id}` },
+        answer: {
+          approvalId: pending.approvalId,
+          decision,
+          by: `user:telegram:${ctx.from?.id}`,
+          term: choiceTerm(button.choice),
+        },
       }),
     );
   }
