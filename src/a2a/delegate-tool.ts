@@ -83,7 +83,11 @@ function known(agents: readonly AgentDefinition[]): string {
   return `the agents are: ${agents.map((agent) => `${agent.id} (${agent.identity.role})`).join('; ')}`;
 }
 
-/** Queues the task and records `a2a.sent` in the calling session, together; a retried call finds both. */
+/**
+ * The task this call sent, found by its `a2a.sent` event when the call runs again on resume; otherwise
+ * an unfinished task the session already sent the same agent with the same text (say, one whose child
+ * waited for an approval since answered), or a new one. Recorded as `a2a.sent` with the queue row, together.
+ */
 function enqueue(
   app: PyclawApp,
   queue: A2aQueue,
@@ -91,23 +95,38 @@ function enqueue(
   sent: { idempotencyKey: string; from: string; to: string; task: string; depth: number },
 ): A2aTask {
   return inTransaction(app.db, () => {
-    const { task, created } = queue.enqueue({
-      idempotencyKey: sent.idempotencyKey,
-      fromAgent: sent.from,
-      fromSessionId: ctx.sessionId,
-      fromTurnId: ctx.turnId,
-      toAgent: sent.to,
-      task: sent.task,
-      depth: sent.depth + 1,
+    const earlier = app.log
+      .byTurn(ctx.sessionId, ctx.turnId)
+      .map((event) =>
+        event.type === 'a2a.sent' ? (event.payload as { messageId: string; callId?: string }) : undefined,
+      )
+      .find((payload) => payload?.callId === ctx.callId);
+    const recorded = earlier && queue.get(earlier.messageId);
+    if (recorded) return recorded;
+    const pending = queue.pendingFrom(ctx.sessionId, sent.to, sent.task);
+    const task =
+      pending ??
+      queue.enqueue({
+        idempotencyKey: sent.idempotencyKey,
+        fromAgent: sent.from,
+        fromSessionId: ctx.sessionId,
+        fromTurnId: ctx.turnId,
+        toAgent: sent.to,
+        task: sent.task,
+        depth: sent.depth + 1,
+      }).task;
+    app.log.append(ctx.sessionId, {
+      type: 'a2a.sent',
+      actor: `agent:${sent.from}`,
+      turnId: ctx.turnId,
+      payload: {
+        messageId: task.id,
+        to: sent.to,
+        task: sent.task,
+        callId: ctx.callId,
+        ...(pending ? { continues: true } : {}),
+      },
     });
-    if (created) {
-      app.log.append(ctx.sessionId, {
-        type: 'a2a.sent',
-        actor: `agent:${sent.from}`,
-        turnId: ctx.turnId,
-        payload: { messageId: task.id, to: sent.to, task: sent.task, callId: ctx.callId },
-      });
-    }
     return task;
   });
 }
@@ -151,7 +170,7 @@ function toolOutput(task: A2aTask, outcome: SettledOutcome): ToolOutput {
           `agent "${task.toAgent}" is waiting for a human to approve ${approval.summary} ` +
           `(approval ${approval.approvalId}, session ${outcome.childSessionId}). ` +
           `Tell the user to answer it with \`pyclaw approvals approve ${approval.approvalId}\` (or deny); ` +
-          `the delegated task ${task.id} then finishes on \`pyclaw a2a work\`.`,
+          `then delegating the same task to the same agent again returns its result (task ${task.id}).`,
       };
     }
   }

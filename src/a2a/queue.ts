@@ -114,6 +114,17 @@ export class A2aQueue {
     return row && taskFromRow(row);
   }
 
+  /** An unfinished task a session already sent the same agent with the same text. */
+  pendingFrom(sessionId: string, toAgent: string, task: string): A2aTask | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM a2a_messages WHERE from_session_id = ? AND to_agent = ? AND task = ?
+           AND status IN ('queued', 'leased') ORDER BY created_at, id LIMIT 1`,
+      )
+      .get(sessionId, toAgent, task) as TaskRow | undefined;
+    return row && taskFromRow(row);
+  }
+
   /** Tasks delegated from one turn of a session. */
   countFromTurn(sessionId: string, turnId: string): number {
     const row = this.db

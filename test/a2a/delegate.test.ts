@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { A2aQueue } from '../../src/a2a/index.js';
@@ -34,7 +34,7 @@ agents:
     identity: { role: a statistician who counts fruit }
     models:
       default: { provider: emu, model: gpt-helper }
-    tools: [agent.delegate, fs.read]
+    tools: [agent.delegate, fs.read, fs.write]
 policy:
   rules:
     - { tool: agent.delegate, decision: allow }
@@ -137,6 +137,64 @@ describe('agent.delegate', () => {
       });
       expect(child.filter((event) => event.type === 'turn.completed')).toHaveLength(1);
       expect(verified(result.sessionId) && verified(task?.childSessionId as string)).toBe(true);
+    });
+  });
+
+  it("a child's approval is answered on the parent's channel; asked again, the parent gets the child's result", async () => {
+    const home = twoAgentHome('{}');
+    const workspace = tempDir();
+    const delegate = (id: string) =>
+      completion({
+        toolCalls: [
+          {
+            id,
+            name: 'agent_delegate',
+            arguments: '{"agent":"helper","task":"Write the count to count.txt"}',
+          },
+        ],
+      });
+    emulator.reply(
+      delegate('call_1'),
+      completion({
+        toolCalls: [{ id: 'call_w', name: 'fs_write', arguments: '{"path":"count.txt","content":"7\\n"}' }],
+      }),
+      completion({ text: 'The helper is waiting for your approval.' }),
+    );
+    const first = await runCliAsync(
+      home,
+      ['run', 'Have the helper write the count', '--agent', 'boss', '--json'],
+      {},
+      workspace,
+    );
+    expect(first.code).toBe(0);
+    const parent = (JSON.parse(first.stdout) as { sessionId: string }).sessionId;
+    const waiting = chatMessages(2).at(-1) as { role: string; content: string };
+    expect(waiting.role).toBe('tool');
+    const approvalId = /approval (\S+),/.exec(waiting.content)?.[1] as string;
+    expect(waiting.content).toContain(`pyclaw approvals approve ${approvalId}`);
+
+    emulator.reply(completion({ text: 'Wrote 7 to count.txt.' }));
+    const approved = await runCliAsync(home, ['approvals', 'approve', approvalId], {}, workspace);
+    expect(approved.code).toBe(0);
+    expect(readFileSync(join(workspace, 'count.txt'), 'utf8')).toBe('7\n');
+
+    emulator.reply(delegate('call_2'), completion({ text: 'Done: the helper wrote 7 to count.txt.' }));
+    const second = await runCliAsync(home, ['run', 'Go on', '--session', parent, '--json'], {}, workspace);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).outcome.answer).toBe('Done: the helper wrote 7 to count.txt.');
+    expect(chatMessages(5).at(-1)).toMatchObject({
+      role: 'tool',
+      content: expect.stringContaining('Wrote 7 to count.txt.'),
+    });
+    expect(emulator.requests).toHaveLength(6);
+    inspect(home, ({ tasks, events }) => {
+      expect(tasks).toHaveLength(1);
+      expect(tasks[0]).toMatchObject({ status: 'done', result: 'Wrote 7 to count.txt.', attempts: 2 });
+      const sent = events(parent).filter((event) => event.type === 'a2a.sent');
+      expect(sent.map((event) => (event.payload as { messageId: string }).messageId)).toEqual([
+        tasks[0]?.id,
+        tasks[0]?.id,
+      ]);
     });
   });
 
