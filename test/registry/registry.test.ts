@@ -40,6 +40,7 @@ describe('agent config', () => {
       reflect: false,
       context: expect.objectContaining({ reserveOutput: 1024, maxTokens: 16_000, maxSkillExcerpts: 1 }),
       governor: expect.objectContaining({ enabled: true }),
+      verification: expect.objectContaining({ decide: 'majority' }),
     });
     expect(agentConfigSchema.safeParse({ limits: { maxRepeats: 1 } }).success).toBe(false);
     expect(agentConfigSchema.safeParse({ toolset: [] }).success).toBe(false);
