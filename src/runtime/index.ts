@@ -6,6 +6,7 @@ export { type Config, configSchema, loadConfig, parseConfig } from './config.js'
 export { configTemplate } from './config-template.js';
 export { initHome } from './init-home.js';
 export { findOpenTurns, type OpenTurn, sessionsWithOpenTurns } from './open-turns.js';
+export { effectiveGrantStatus, engagePanic, releasePanic } from './panic-control.js';
 export {
   type DetectProvidersOptions,
   detectProviders,

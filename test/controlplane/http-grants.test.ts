@@ -35,7 +35,7 @@ describe('grants and panic over the HTTP API', () => {
       json: { engaged: true, reason: 'drill' },
     });
     expect(panic.body).toMatchObject({ engaged: true, reason: 'drill', changedBy: 'user:http' });
-    expect((await server.call('/v1/grants')).body[0].status).toBe('suspended');
+    expect((await server.call('/v1/grants')).body[0].status).toBe('suspended (panic)');
     expect((await server.call('/v1/panic', { method: 'POST', json: { engaged: false } })).body.engaged).toBe(
       false,
     );

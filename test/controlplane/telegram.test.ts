@@ -130,6 +130,20 @@ describe('the Telegram channel (grammY against a Bot API emulator)', () => {
     expect((grant?.expiresAt ?? 0) - (grant?.createdAt ?? 0)).toBe(15 * 60_000);
   });
 
+  it('engages panic with /panic and releases it with /panic off, for every process on the home', async () => {
+    const telegram = await emulator();
+    const { app } = await startChannel(telegram, '      - text: "ok"');
+    telegram.sendText(owner, '/panic');
+    await sentTo(telegram, owner, 1);
+    expect(telegram.sent(owner)[0]?.text).toContain('Panic engaged');
+    const other = await openApp({ env: { PYCLAW_HOME: app.paths.root } });
+    expect(other.panic.isEngaged()).toBe(true);
+    telegram.sendText(owner, '/panic off');
+    await sentTo(telegram, owner, 2);
+    expect(other.panic.isEngaged()).toBe(false);
+    await other.close();
+  });
+
   it('sends a 10,000-character answer as 3 messages in order, waiting out flood control', async () => {
     const telegram = await emulator();
     const words = Array.from({ length: 1000 }, (_, i) => `w${String(i).padStart(4, '0')}`);

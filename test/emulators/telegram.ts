@@ -139,10 +139,21 @@ export async function startTelegramEmulator(token = '123456:TEST-token'): Promis
     apiRoot: `http://127.0.0.1:${port}`,
     token,
     calls,
-    sendText: (userId, text) =>
-      pushUpdate({
-        message: { message_id: nextMessageId++, date: now(), from: user(userId), chat: chat(userId), text },
-      }),
+    sendText(userId, text) {
+      // Telegram marks a leading /command as a bot_command entity; bots find commands by it
+      const command = text.match(/^\/\w+/)?.[0];
+      const entities = command ? [{ type: 'bot_command', offset: 0, length: command.length }] : undefined;
+      return pushUpdate({
+        message: {
+          message_id: nextMessageId++,
+          date: now(),
+          from: user(userId),
+          chat: chat(userId),
+          text,
+          entities,
+        },
+      });
+    },
     pressButton(userId, messageId, data) {
       const message = sent.find((m) => m.messageId === messageId);
       return pushUpdate({

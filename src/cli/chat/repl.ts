@@ -4,12 +4,13 @@ import { renderTranscript } from '../../brain/index.js';
 import { PyclawError } from '../../core/index.js';
 import {
   type ApprovalAnswer,
+  engagePanic,
   type PyclawApp,
   pendingApprovals,
   type RunSessionOptions,
   type RunSessionResult,
+  releasePanic,
   runInSession,
-  sessionsWithOpenTurns,
 } from '../../runtime/index.js';
 import { reportError } from '../report-error.js';
 import { ChatHistory } from './history.js';
@@ -106,9 +107,9 @@ export class ChatRepl {
   }
 
   private panic(action: 'on' | 'off' | 'status'): void {
-    const { panic, log } = this.app;
-    if (action === 'on') panic.engage(log, 'user:chat', sessionsWithOpenTurns(this.app));
-    if (action === 'off') panic.release(log, 'user:chat');
+    const { panic } = this.app;
+    if (action === 'on') engagePanic(this.app, 'user:chat');
+    if (action === 'off') releasePanic(this.app, 'user:chat');
     note(
       panic.isEngaged()
         ? 'panic is ON: tool calls are stopped and blocked everywhere; /panic off releases'

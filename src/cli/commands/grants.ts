@@ -1,12 +1,12 @@
 import type { Grant } from '../../policy/index.js';
-import type { PyclawApp } from '../../runtime/index.js';
+import { effectiveGrantStatus } from '../../runtime/index.js';
 import { formatTime, printJson, printTable } from '../output.js';
 import { type JsonOption, withApp } from '../with-app.js';
 
 /** `pyclaw grants list`: every grant, newest first, with whether it holds right now. */
 export function list(options: JsonOption): Promise<void> {
   return withApp((app) => {
-    const grants = app.grants.list().map((grant) => ({ ...grant, status: statusOf(app, grant) }));
+    const grants = app.grants.list().map((grant) => ({ ...grant, status: effectiveGrantStatus(app, grant) }));
     if (options.json) return printJson(grants);
     printTable(
       grants,
@@ -30,12 +30,6 @@ export function revoke(id: string, options: JsonOption & { reason?: string }): P
     if (options.json) return printJson(grant);
     process.stdout.write(`revoked grant ${grant.id} (${coversText(grant)})\n`);
   });
-}
-
-/** Panic suspends every grant without changing its row. */
-function statusOf(app: PyclawApp, grant: Grant): string {
-  const status = app.grants.status(grant);
-  return status === 'live' && app.panic.isEngaged() ? 'suspended (panic)' : status;
 }
 
 function scopeText(grant: Grant): string {

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { sessionsWithOpenTurns } from '../../runtime/index.js';
+import { engagePanic, releasePanic } from '../../runtime/index.js';
 import type { PanicStatus } from '../../safety/index.js';
 import { formatTime, printJson } from '../output.js';
 import { type JsonOption, withApp } from '../with-app.js';
@@ -9,14 +9,12 @@ import { type JsonOption, withApp } from '../with-app.js';
  * until `pyclaw panic off`; every session with an open turn records `panic.engaged`.
  */
 export function on(options: JsonOption & { reason?: string }): Promise<void> {
-  return withApp((app) =>
-    show(app.panic.engage(app.log, 'user:cli', sessionsWithOpenTurns(app), options.reason), options),
-  );
+  return withApp((app) => show(engagePanic(app, 'user:cli', options.reason), options));
 }
 
 /** `pyclaw panic off`: tool calls may run again; the sessions the panic reached record `panic.released`. */
 export function off(options: JsonOption): Promise<void> {
-  return withApp((app) => show(app.panic.release(app.log, 'user:cli'), options));
+  return withApp((app) => show(releasePanic(app, 'user:cli'), options));
 }
 
 export function status(options: JsonOption): Promise<void> {

@@ -4,11 +4,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Grant, GrantTerm } from '../../policy/index.js';
 import {
+  effectiveGrantStatus,
+  engagePanic,
   findPendingApproval,
   type PyclawApp,
   pendingApprovals,
+  releasePanic,
   runInSession,
-  sessionsWithOpenTurns,
 } from '../../runtime/index.js';
 import { consolePage } from '../console/console-page.js';
 import { constantTimeEqual } from './constant-time.js';
@@ -135,11 +137,7 @@ export function createHttpApi(app: PyclawApp, options: HttpApiOptions): Hono {
   api.get('/v1/panic', (c) => c.json(app.panic.status()));
   api.post('/v1/panic', async (c) => {
     const { engaged, reason } = await parseBody(c.req.raw, panicSchema);
-    return c.json(
-      engaged
-        ? app.panic.engage(app.log, 'user:http', sessionsWithOpenTurns(app), reason)
-        : app.panic.release(app.log, 'user:http'),
-    );
+    return c.json(engaged ? engagePanic(app, 'user:http', reason) : releasePanic(app, 'user:http'));
   });
 
   api.get('/v1/artifacts/:ref', (c) => {
@@ -161,14 +159,8 @@ export function createHttpApi(app: PyclawApp, options: HttpApiOptions): Hono {
 
 /** A grant as the console shows it: what it covers in one line, and whether it holds now. */
 function grantJson(app: PyclawApp, grant: Grant) {
-  const status = app.grants.status(grant);
   const { tool, command, path, domain } = grant.match;
-  return {
-    ...grant,
-    tool,
-    pattern: command ?? domain ?? path,
-    status: status === 'live' && app.panic.isEngaged() ? 'suspended' : status,
-  };
+  return { ...grant, tool, pattern: command ?? domain ?? path, status: effectiveGrantStatus(app, grant) };
 }
 
 function existingSession(app: PyclawApp, id: string) {

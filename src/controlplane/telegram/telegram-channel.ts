@@ -2,10 +2,12 @@ import { Bot, type Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import { errorMessage, systemClock } from '../../core/index.js';
 import {
+  engagePanic,
   findPendingApproval,
   type PyclawApp,
   pendingApprovals,
   type RunSessionOptions,
+  releasePanic,
   runInSession,
   type TurnOutcome,
 } from '../../runtime/index.js';
@@ -59,6 +61,7 @@ export class TelegramChannel {
     this.bot.use((ctx, next) => (this.isAllowed(ctx) ? next() : this.refuse(ctx)));
     this.bot.command('new', (ctx) => this.startNewSession(ctx));
     this.bot.command('status', (ctx) => this.reportStatus(ctx));
+    this.bot.command('panic', (ctx) => this.panic(ctx));
     this.bot.on('message:text', (ctx) => this.takeMessage(ctx));
     this.bot.on('callback_query:data', (ctx) => this.takeButton(ctx));
   }
@@ -142,8 +145,24 @@ export class TelegramChannel {
       [
         `Session ${sessionId} (agent ${session?.agentId ?? 'default'})`,
         `${waiting} approval${waiting === 1 ? '' : 's'} waiting`,
+        this.app.panic.isEngaged() ? 'panic is ON' : 'panic is off',
       ].join('\n'),
     );
+  }
+
+  /** `/panic` engages it (for every process on this home), `/panic off` releases it. */
+  private async panic(ctx: Context): Promise<void> {
+    this.take(ctx.update.update_id);
+    const by = `user:telegram:${ctx.from?.id}`;
+    if (ctx.match === 'off') {
+      releasePanic(this.app, by);
+      await ctx.reply('Panic released: tool calls may run again.');
+    } else {
+      engagePanic(this.app, by, 'from Telegram');
+      await ctx.reply(
+        '🛑 Panic engaged: running tool calls are stopped and new ones blocked. /panic off releases it.',
+      );
+    }
   }
 
   private takeMessage(ctx: Context): void {
