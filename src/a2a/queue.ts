@@ -149,13 +149,20 @@ export class A2aQueue {
     return this.db
       .transaction(() => {
         const now = this.clock.now();
-        const free = `(status = 'queued' OR (status = 'leased' AND lease_expires_at <= ?))`;
+        const expired = `(status = 'leased' AND lease_expires_at <= ?)`;
+        // A task given back (its child waits for a human) rests before a worker looks again, so it
+        // does not starve the tasks behind it; asked for by id, it is free at once.
         const row = (
           id === undefined
             ? this.db
-                .prepare(`SELECT id FROM a2a_messages WHERE ${free} ORDER BY created_at, id LIMIT 1`)
-                .get(now)
-            : this.db.prepare(`SELECT id FROM a2a_messages WHERE id = ? AND ${free}`).get(id, now)
+                .prepare(
+                  `SELECT id FROM a2a_messages WHERE (status = 'queued' AND coalesce(lease_expires_at, 0) <= ?)
+                     OR ${expired} ORDER BY created_at, id LIMIT 1`,
+                )
+                .get(now, now)
+            : this.db
+                .prepare(`SELECT id FROM a2a_messages WHERE id = ? AND (status = 'queued' OR ${expired})`)
+                .get(id, now)
         ) as { id: string } | undefined;
         if (!row) return undefined;
         this.db
@@ -208,15 +215,18 @@ export class A2aQueue {
     );
   }
 
-  /** Gives the task back to the queue (its child waits for a human), keeping its child session. */
-  release(id: string, owner: string): boolean {
+  /**
+   * Gives the task back to the queue (its child waits for a human), keeping its child session; a worker
+   * taking the next task passes it over for `restMs`.
+   */
+  release(id: string, owner: string, restMs: number): boolean {
     return (
       this.db
         .prepare(
-          `UPDATE a2a_messages SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL
+          `UPDATE a2a_messages SET status = 'queued', lease_owner = NULL, lease_expires_at = ?
              WHERE id = ? AND status = 'leased' AND lease_owner = ?`,
         )
-        .run(id, owner).changes === 1
+        .run(this.clock.now() + restMs, id, owner).changes === 1
     );
   }
 }

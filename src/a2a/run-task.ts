@@ -61,7 +61,7 @@ export async function runLeasedTask(
     });
     const outcome = lastOutcome(run) ?? recordedOutcome(app, childSessionId);
     if (outcome.status === 'waiting') {
-      return queue.release(task.id, owner)
+      return queue.release(task.id, owner, ttlMs)
         ? { status: 'waiting', childSessionId, approval: outcome.approval }
         : { status: 'lost' };
     }

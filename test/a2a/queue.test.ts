@@ -68,13 +68,17 @@ describe('the a2a queue', () => {
     expect(queue.lease('w3', 1_000)).toBeUndefined();
   });
 
-  it('gives a released task back to the queue with its child session', () => {
-    const { queue } = openQueue();
+  it('gives a released task back with its child session, resting it so the tasks behind it go first', () => {
+    const { queue, clock } = openQueue();
     const { id } = queue.enqueue(task('k1')).task;
+    clock.t += 1;
+    const behind = queue.enqueue(task('k2')).task;
     queue.lease('w1', 1_000);
     expect(queue.setChildSession(id, 'w1', 'child')).toBe(true);
-    expect(queue.release(id, 'w1')).toBe(true);
+    expect(queue.release(id, 'w1', 5_000)).toBe(true);
     expect(queue.byChildSession('child')).toMatchObject({ id, status: 'queued' });
-    expect(queue.lease('w2', 1_000)).toMatchObject({ id, childSessionId: 'child' });
+    expect(queue.lease('w2', 1_000)?.id).toBe(behind.id);
+    expect(queue.lease('w3', 1_000)).toBeUndefined();
+    expect(queue.lease('w3', 1_000, id)).toMatchObject({ id, childSessionId: 'child' });
   });
 });
