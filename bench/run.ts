@@ -8,6 +8,7 @@ import { canonicalJson, type NewEvent, newId } from '../src/core/index.js';
 import { createRedactor } from '../src/secret/index.js';
 import { EventLog } from '../src/session/index.js';
 import { type Db, openDatabase } from '../src/storage/index.js';
+import { a2aQueue } from './a2a-queue.js';
 import { browserTools } from './browser.js';
 import { httpLoad } from './http-load.js';
 import { mcpTools } from './mcp.js';
@@ -271,6 +272,7 @@ try {
     ...panic,
     ...mcp,
     ...tools,
+    ...a2aQueue(dir),
   );
   printResults(results);
 } finally {
