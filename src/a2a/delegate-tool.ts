@@ -55,7 +55,9 @@ export function delegateTool(app: PyclawApp) {
       ) {
         return refusal(`this turn already delegated ${limits.maxFanOut} task(s) (a2a.maxFanOut)`);
       }
-      const task = enqueue(app, queue, ctx, { idempotencyKey, from, to: to.id, task: input.task, depth });
+      // The queue row is written outside the event log, so it is redacted here as the log would be.
+      const text = app.redactor.redactText(input.task);
+      const task = enqueue(app, queue, ctx, { idempotencyKey, from, to: to.id, task: text, depth });
       return toolOutput(task, await settle(app, queue, task, ctx, signal));
     },
   });

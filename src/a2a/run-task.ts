@@ -69,7 +69,7 @@ export async function runLeasedTask(
       outcome.status === 'completed'
         ? ({ status: 'done', answer: outcome.answer } as const)
         : ({ status: 'failed', error: `${outcome.code}: ${outcome.error}` } as const);
-    const result = finished.status === 'done' ? finished.answer : finished.error;
+    const result = app.redactor.redactText(finished.status === 'done' ? finished.answer : finished.error);
     return queue.finish(task.id, owner, { status: finished.status, result }) ? finished : { status: 'lost' };
   } finally {
     clearInterval(heartbeat);
