@@ -1,6 +1,15 @@
 export { addAgent, type NewAgent } from './add-agent.js';
 export { type OpenAppOptions, openApp, type PyclawApp } from './app.js';
 export { findPendingApproval, type PendingApproval, pendingApprovals } from './approvals.js';
+export {
+  bindSession,
+  boundSession,
+  chatOfSession,
+  lastReceivedUpdate,
+  receiveUpdate,
+  takeUpdate,
+  untakenUpdates,
+} from './channel-store.js';
 export { useDetectedProvider } from './choose-provider.js';
 export { type Config, configSchema, loadConfig, parseConfig } from './config.js';
 export { configTemplate } from './config-template.js';

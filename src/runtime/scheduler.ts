@@ -1,6 +1,8 @@
 import { Cron } from 'croner';
 import { errorMessage, PyclawError, systemClock } from '../core/index.js';
+import { inTransaction } from '../storage/index.js';
 import type { PyclawApp } from './app.js';
+import { bindSession, boundSession } from './channel-store.js';
 import { type RunSessionResult, runInSession } from './run-session.js';
 
 /**
@@ -41,12 +43,7 @@ export class Scheduler {
     if (!schedule) throw new PyclawError('schedule.unknown', `no schedule "${scheduleId}" in config`);
     const plannedAt = Math.floor(planned.getTime() / 1000) * 1000;
     if (this.claimed(scheduleId, plannedAt)) return undefined;
-    const sessionId =
-      this.sessionOf(scheduleId) ??
-      this.app.log.createSession({
-        agentId: schedule.agent,
-        title: `schedule ${scheduleId}`,
-      }).id;
+    const sessionId = this.sessionOf(scheduleId, schedule.agent);
     const claim = this.app.db.prepare(
       'INSERT OR IGNORE INTO schedule_runs (schedule_id, planned_at, session_id, claimed_at) VALUES (?, ?, ?, ?)',
     );
@@ -63,6 +60,8 @@ export class Scheduler {
       return result;
     } catch (error) {
       if (error === alreadyRan) return undefined;
+      // Another process is running this schedule's session right now: that run has this time.
+      if (error instanceof PyclawError && error.code === 'runtime.session-busy') return undefined;
       throw error;
     }
   }
@@ -75,11 +74,16 @@ export class Scheduler {
     );
   }
 
-  private sessionOf(scheduleId: string): string | undefined {
-    const row = this.app.db
-      .prepare('SELECT session_id FROM schedule_runs WHERE schedule_id = ? ORDER BY planned_at DESC LIMIT 1')
-      .get(scheduleId) as { session_id: string } | undefined;
-    return row?.session_id;
+  /** The schedule's one session, created on its first run (once, even when two processes race). */
+  private sessionOf(scheduleId: string, agentId: string): string {
+    const { db, log } = this.app;
+    return inTransaction(db, () => {
+      const bound = boundSession(db, 'schedule', scheduleId);
+      if (bound) return bound;
+      const session = log.createSession({ agentId, title: `schedule ${scheduleId}` });
+      bindSession(db, 'schedule', scheduleId, session.id, systemClock.now());
+      return session.id;
+    });
   }
 }
 

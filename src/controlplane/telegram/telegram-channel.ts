@@ -2,24 +2,22 @@ import { Bot, type Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import { errorMessage, systemClock } from '../../core/index.js';
 import {
-  engagePanic,
-  findPendingApproval,
-  type PyclawApp,
-  pendingApprovals,
-  type RunSessionOptions,
-  releasePanic,
-  runInSession,
-  type TurnOutcome,
-} from '../../runtime/index.js';
-import {
   bindSession,
   boundSession,
   chatOfSession,
+  engagePanic,
+  findPendingApproval,
   lastReceivedUpdate,
+  type PyclawApp,
+  pendingApprovals,
+  type RunSessionOptions,
   receiveUpdate,
+  releasePanic,
+  runInSession,
+  type TurnOutcome,
   takeUpdate,
   untakenUpdates,
-} from '../channel-store.js';
+} from '../../runtime/index.js';
 import { approvalKeyboard, choiceTerm, describeChoice, parseApprovalButton } from './approval-buttons.js';
 import { retryAfterFloodWait } from './retry-after.js';
 import { splitMessage } from './split-message.js';
