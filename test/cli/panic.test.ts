@@ -7,6 +7,7 @@ import { openDatabase } from '../../src/storage/index.js';
 import type { Emulator } from '../emulators/http-emulator.js';
 import { completion, startOpenAiEmulator } from '../emulators/openai.js';
 import { runCliAsync, startCli } from '../helpers/cli.js';
+import { isRunning } from '../helpers/process.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
@@ -70,15 +71,6 @@ function readIfThere(path: string): string | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('pyclaw panic', () => {
   it('ends a long exec running in another pyclaw process, blocks its next call, and records it in the session', async () => {
     const { home, workspace } = execHome();
@@ -90,7 +82,7 @@ describe('pyclaw panic', () => {
     const running = startCli(home, ['run', 'sleep for a while', '--json'], {}, workspace);
     const started = await until(() => allEvents(home).find((event) => event.type === 'tool.started'));
     const sleeper = Number(await until(() => readIfThere(join(workspace, 'sleeper.pid'))));
-    expect(isAlive(sleeper)).toBe(true);
+    expect(isRunning(sleeper)).toBe(true);
 
     const engaged = await runCliAsync(home, ['panic', 'on', '--reason', 'drill']);
     expect(engaged.stderr).toBe('');
@@ -98,7 +90,7 @@ describe('pyclaw panic', () => {
 
     const result = await running.result;
     expect(JSON.parse(result.stdout).outcome).toMatchObject({ status: 'completed', answer: 'stopped' });
-    expect(isAlive(sleeper)).toBe(false);
+    expect(isRunning(sleeper)).toBe(false);
 
     const events = allEvents(home).filter((event) => event.sessionId === started.sessionId);
     const audited = new Set([

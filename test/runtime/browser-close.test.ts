@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { openApp } from '../../src/runtime/index.js';
+import { isRunning } from '../helpers/process.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 import { useTestSite } from '../tools/browser/test-site.js';
 
@@ -15,15 +16,6 @@ function chromiumChildren(): number[] {
     .map((line) => line.trim().split(/\s+/))
     .filter(([, command]) => command?.startsWith('chrom'))
     .map(([pid]) => Number(pid));
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('the browser and the app', () => {

@@ -7,6 +7,7 @@ import { openApp, type PyclawApp, replaySession, runInSession } from '../../src/
 import { setSecret } from '../../src/secret/index.js';
 import { mcpServerCommand } from '../fixtures/mcp-fixture.js';
 import { runCli } from '../helpers/cli.js';
+import { isRunning } from '../helpers/process.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
@@ -51,15 +52,6 @@ function payloadsOf(events: StoredEvent[], type: string): Record<string, unknown
   return events
     .filter((event) => event.type === type)
     .map((event) => event.payload as Record<string, unknown>);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('MCP tools in a turn', () => {
