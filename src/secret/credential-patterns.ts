@@ -59,3 +59,10 @@ export const credentialPatterns: readonly CredentialPattern[] = [
  * this many characters. The largest match is a PEM block: 16 KiB of body plus its two header lines.
  */
 export const credentialPatternReach = 17 * 1024;
+
+/**
+ * No credential match is shorter than this: "Basic " and an 8-character token. Every other shape is
+ * longer (an AWS key id is 20, an OpenAI key 23, a JWT 32, a PEM block 52). Text shorter than this,
+ * such as most object keys and ids in an event, cannot hold a credential and is not scanned.
+ */
+export const credentialPatternShortest = 14;

@@ -1,4 +1,8 @@
-import { credentialPatternReach, credentialPatterns } from './credential-patterns.js';
+import {
+  credentialPatternReach,
+  credentialPatternShortest,
+  credentialPatterns,
+} from './credential-patterns.js';
 
 /** One regex that finds what to redact, and the marker that replaces each match. */
 export interface RedactionPass {
@@ -6,6 +10,8 @@ export interface RedactionPass {
   pattern: RegExp;
   /** A match and the text the regex reads past it fit in this many characters from the match's start. */
   reach: number;
+  /** No match is shorter than this many characters. */
+  shortest: number;
   marker(match: RegExpExecArray): string;
 }
 
@@ -27,6 +33,7 @@ export function registeredValuesPass(names: ReadonlyMap<string, string>): Redact
   return {
     pattern: new RegExp(values.map(escapeRegex).join('|'), 'g'),
     reach: values[0]?.length ?? 0,
+    shortest: values.at(-1)?.length ?? 0,
     marker: (match) => markerFor(names.get(match[0]) ?? 'secret'),
   };
 }
@@ -39,6 +46,7 @@ const shapeAlternatives = credentialPatterns.map(
 export const credentialShapesPass: RedactionPass = {
   pattern: new RegExp(shapeAlternatives.join('|'), 'g'),
   reach: credentialPatternReach,
+  shortest: credentialPatternShortest,
   marker(match) {
     const groups = match.groups ?? {};
     const index = credentialPatterns.findIndex((_, i) => groups[`shape${i}`] !== undefined);
@@ -74,8 +82,9 @@ export function redactRange(
 }
 
 export function redactWhole(pass: RedactionPass | undefined, text: string): string {
-  if (!pass) return text;
-  // Most text has nothing to redact: answer that without building a copy.
+  // Most text has nothing to redact: answer that without building a copy, and without a scan when the
+  // text is too short to hold a match.
+  if (!pass || text.length < pass.shortest) return text;
   pass.pattern.lastIndex = 0;
   if (!pass.pattern.test(text)) return text;
   return redactRange(pass, text, 0, text.length).redacted;
