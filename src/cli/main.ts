@@ -318,6 +318,11 @@ function buildProgram(): Command {
     .description('delete a memory for good; reflection will not propose it again')
     .addOption(jsonOption())
     .action(async (id, options) => (await memoryCommand()).forget(id, options));
+  memory
+    .command('reembed')
+    .description("make every memory's vector again with memory.embeddings (after changing the model)")
+    .addOption(jsonOption())
+    .action(async (options) => (await memoryCommand()).reembed(options));
 
   return program;
 }

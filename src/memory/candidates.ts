@@ -35,13 +35,16 @@ interface CandidateRow {
   memory_id: string | null;
 }
 
-/** Where reflection proposes from: the turn, and the scope its candidates go to. */
+/** Where reflection proposes from: the turn, and the scopes its candidates go to. */
 export interface ProposalSource {
   sessionId: string;
   turnId: string;
   stepId: string;
   actor: string;
+  /** Where lessons and procedures go (the agent's), and everything when the sender is not known. */
   scope: string;
+  /** The sender's scope (`user:<channel>:<id>`): facts and preferences a person told stay theirs. */
+  userScope?: string;
 }
 
 export interface ProposalOutcome {
@@ -90,11 +93,12 @@ export class MemoryCandidates {
             continue;
           }
           const hash = textHash(text);
-          if (this.rememberedAs(source.scope, hash)) {
+          const scope = proposalScope(source, proposal.kind);
+          if (this.rememberedAs(scope, hash)) {
             outcome.skipped.push({ text, reason: 'already remembered' });
             continue;
           }
-          const existing = this.byHash(source.scope, hash);
+          const existing = this.byHash(scope, hash);
           if (existing?.status === 'rejected') {
             outcome.skipped.push({ text, reason: 'rejected before' });
             continue;
@@ -106,17 +110,10 @@ export class MemoryCandidates {
               actor: source.actor,
               turnId: source.turnId,
               stepId: source.stepId,
-              payload: { candidateId, kind: proposal.kind, text, scope: source.scope },
+              payload: { candidateId, kind: proposal.kind, text, scope },
             },
           ]);
-          const candidate = this.recordProposal(
-            candidateId,
-            existing,
-            proposal.kind,
-            source.scope,
-            text,
-            hash,
-          );
+          const candidate = this.recordProposal(candidateId, existing, proposal.kind, scope, text, hash);
           this.recordProvenance(candidateId, event as StoredEvent);
           outcome.recorded.push(candidate);
           const by = this.automaticPromotion(candidate);
@@ -262,6 +259,10 @@ export class MemoryCandidates {
     if (latest) this.log.append(latest.sessionId, { type: 'memory.promoted', actor: by, payload });
     return promoted;
   }
+}
+
+function proposalScope(source: ProposalSource, kind: MemoryKind): string {
+  return (kind === 'fact' || kind === 'preference') && source.userScope ? source.userScope : source.scope;
 }
 
 function ruleMatches(rule: AutoPromoteRule, candidate: Candidate): boolean {

@@ -23,7 +23,8 @@ export {
   MemoryStore,
   type MemoryStoreOptions,
   type NewMemory,
+  type ReembedReport,
   type SearchOptions,
 } from './memory-store.js';
 export { normalizeText, textHash } from './normalize.js';
-export { type MemorySlice, memorySlice, type SliceOptions } from './slice.js';
+export { type MessageSender, turnScopes, userScopeOf } from './turn-scopes.js';

@@ -36,6 +36,22 @@ export interface MemoryHit extends Memory {
   matchedBy: ('words' | 'meaning')[];
 }
 
+/** What `reembed` did. */
+export interface ReembedReport {
+  /** The embedder the vectors now come from: provider/model/dimensions. */
+  model: string;
+  /** Their size; null when there are no memories to embed. */
+  dimensions: number | null;
+  /** Memories given a new vector. */
+  embedded: number;
+  /** Vectors there were before, all replaced. */
+  replaced: number;
+  /** Of those, the ones another model made or of another size: search by meaning could not use them. */
+  stale: number;
+  /** The model that made the stale ones. */
+  staleModel: string | null;
+}
+
 export interface MemoryStoreOptions {
   /** Searches by meaning too, and gives every new memory a vector. */
   embedder?: Embedder;
@@ -129,19 +145,54 @@ export class MemoryStore {
       if (batch.length === 0) return embedded;
       after = (batch.at(-1) as { rowid: number }).rowid;
       const vectors = await embedder.embed(batch.map((row) => row.text));
-      this.db
-        .transaction(() =>
-          index.put(
-            batch.map((row, i) => ({
-              rowid: row.rowid,
-              scope: row.scope,
-              vector: vectors[i] as Float32Array,
-            })),
-          ),
-        )
-        .immediate();
+      this.db.transaction(() => index.put(withVectors(batch, vectors))).immediate();
       embedded += batch.length;
     }
+  }
+
+  /**
+   * Makes every memory's vector again with the configured embedder, replacing all stored ones: after
+   * the embedding model or its size changed, or when the model behind the same name was replaced. The
+   * first batch is embedded before anything is dropped, so an unreachable model leaves the old vectors
+   * in place; if it fails later, the memories still without a vector get one on the next run.
+   */
+  async reembed(): Promise<ReembedReport> {
+    const embedder = this.options.embedder;
+    if (!embedder) {
+      throw new PyclawError(
+        'memory.no-embedder',
+        'memory.embeddings is not set: there is no model to embed with',
+        {
+          hint: 'set memory.embeddings { provider, model } in config.yaml',
+        },
+      );
+    }
+    const before = VectorIndex.stored(this.db);
+    const first = this.db
+      .prepare('SELECT rowid, scope, text FROM memories ORDER BY rowid LIMIT ?')
+      .all(embedBatchSize) as { rowid: number; scope: string; text: string }[];
+    const vectors = await embedder.embed(first.map((row) => row.text));
+    const index = await this.vectorIndex(embedder);
+    this.db
+      .transaction(() => {
+        index.clear();
+        index.put(withVectors(first, vectors));
+      })
+      .immediate();
+    const embedded = first.length + (await this.embedMissing());
+    const dimensions = vectors[0]?.length ?? null;
+    const stale =
+      before && (before.model !== embedder.key || (dimensions !== null && before.dimensions !== dimensions))
+        ? before.vectors
+        : 0;
+    return {
+      model: embedder.key,
+      dimensions,
+      embedded,
+      replaced: before?.vectors ?? 0,
+      stale,
+      staleModel: stale > 0 ? (before?.model ?? null) : null,
+    };
   }
 
   get(idOrPrefix: string): Memory & { provenance: Provenance[] } {
@@ -265,6 +316,13 @@ export class MemoryStore {
     this.vectors ??= VectorIndex.open(this.db, embedder.key);
     return this.vectors;
   }
+}
+
+function withVectors(
+  rows: readonly { rowid: number; scope: string }[],
+  vectors: readonly Float32Array[],
+): { rowid: number; scope: string; vector: Float32Array }[] {
+  return rows.map((row, i) => ({ rowid: row.rowid, scope: row.scope, vector: vectors[i] as Float32Array }));
 }
 
 function parseField<T>(

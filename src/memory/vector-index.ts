@@ -1,4 +1,12 @@
+import { PyclawError } from '../core/index.js';
 import type { Db } from '../storage/index.js';
+
+/** The embedding model the stored vectors came from, their size, and how many there are. */
+export interface StoredVectors {
+  model: string;
+  dimensions: number;
+  vectors: number;
+}
 
 /** Databases this process has loaded sqlite-vec into. */
 const withVec = new WeakSet<Db>();
@@ -23,20 +31,31 @@ export class VectorIndex {
     private dimensions: number | undefined,
   ) {}
 
+  /** What vectors the database holds, if any. */
+  static stored(db: Db): StoredVectors | undefined {
+    const stored = db.prepare('SELECT model, dimensions FROM memory_vector_model').get() as
+      | Omit<StoredVectors, 'vectors'>
+      | undefined;
+    if (!stored) return undefined;
+    const { n } = db.prepare('SELECT count(*) AS n FROM memory_vectors').get() as { n: number };
+    return { ...stored, vectors: n };
+  }
+
   /** Opens the index for `model`; vectors another model made are dropped, to be made again. */
   static async open(db: Db, model: string): Promise<VectorIndex> {
     await loadVec(db);
-    const stored = db.prepare('SELECT model, dimensions FROM memory_vector_model').get() as
-      | { model: string; dimensions: number }
-      | undefined;
-    if (stored && stored.model !== model) {
-      db.transaction(() => {
-        db.exec(
-          'DROP TABLE IF EXISTS memory_vec; DELETE FROM memory_vectors; DELETE FROM memory_vector_model',
-        );
-      }).immediate();
-    }
-    return new VectorIndex(db, model, stored?.model === model ? stored.dimensions : undefined);
+    const stored = VectorIndex.stored(db);
+    const index = new VectorIndex(db, model, stored?.model === model ? stored.dimensions : undefined);
+    if (stored && stored.model !== model) db.transaction(() => index.clear()).immediate();
+    return index;
+  }
+
+  /** Drops every vector (the next `put` sets the size); call inside the caller's transaction. */
+  clear(): void {
+    this.db.exec(
+      'DROP TABLE IF EXISTS memory_vec; DELETE FROM memory_vectors; DELETE FROM memory_vector_model',
+    );
+    this.dimensions = undefined;
   }
 
   /** Memories after rowid `after` that have no vector from this model yet, in rowid order. */
@@ -61,11 +80,7 @@ export class VectorIndex {
       'INSERT INTO memory_vec (rowid, scope, embedding) VALUES (?, ?, vec_bit(?))',
     );
     for (const { rowid, scope, vector } of rows) {
-      if (vector.length !== dimensions) {
-        throw new Error(
-          `embedding model ${this.model} returned ${vector.length} dimensions, not ${dimensions}`,
-        );
-      }
+      if (vector.length !== dimensions) throw this.sizeChanged(vector.length, dimensions);
       const unit = normalized(vector);
       insertFull.run(rowid, this.model, Buffer.from(unit.buffer, unit.byteOffset, unit.byteLength));
       insertBits.run(BigInt(rowid), scope, signBits(unit));
@@ -83,7 +98,8 @@ export class VectorIndex {
    * re-ranked by cosine on the full vectors.
    */
   nearest(query: Float32Array, scopes: readonly string[] | undefined, pool: number): number[] {
-    if (this.dimensions === undefined || query.length !== this.dimensions) return [];
+    if (this.dimensions === undefined) return [];
+    if (query.length !== this.dimensions) throw this.sizeChanged(query.length, this.dimensions);
     const unit = normalized(query);
     const bits = signBits(unit);
     const knn = this.db.prepare(
@@ -103,6 +119,15 @@ export class VectorIndex {
       .map(({ rowid, vector }) => ({ rowid, similarity: dot(unit, asFloat32(vector)) }))
       .sort((a, b) => b.similarity - a.similarity)
       .map((scored) => scored.rowid);
+  }
+
+  /** The model behind the same name now answers in another size: the stored vectors are stale. */
+  private sizeChanged(now: number, stored: number): PyclawError {
+    return new PyclawError(
+      'memory.stale-vectors',
+      `embedding model ${this.model} now returns ${now} dimensions, the stored vectors have ${stored}`,
+      { hint: '`pyclaw memory reembed` makes them again' },
+    );
   }
 
   private ensureTable(dimensions: number): number {

@@ -97,9 +97,10 @@ agents:
 #   commands:
 #     deny: ['\\bgit\\s+push\\b.*--force']   # regular expressions over the command line
 
-# Long-term memory (\`pyclaw memory list|search|add|candidates|promote|reject|forget\`). After each turn an
-# agent with reflect: true proposes candidates; \`pyclaw memory promote|reject <id>\` decides, or these rules
-# do. Word search (SQLite FTS5) is always on; with embeddings, search ranks by meaning too.
+# Long-term memory (\`pyclaw memory list|search|add|candidates|promote|reject|forget|reembed\`). After
+# each turn an agent with reflect: true proposes candidates; \`pyclaw memory promote|reject <id>\` decides, or
+# these rules do. Word search (SQLite FTS5) is always on; with embeddings, search ranks by meaning too (after
+# changing the embedding model, \`pyclaw memory reembed\`).
 # memory:
 #   promoteAfter: 3            # a candidate proposed this many times is promoted (0: only by you or a rule)
 #   autoPromote:               # candidates promoted as soon as they are proposed

@@ -16,6 +16,7 @@ import {
 } from '../context/index.js';
 import type { StoredEvent } from '../core/index.js';
 import type { ToolSpec } from '../llm/index.js';
+import { type MessageSender, turnScopes } from '../memory/index.js';
 import { selectedSkills } from './skill-selection.js';
 import type { TurnEnvironment } from './turn-runner.js';
 
@@ -81,7 +82,7 @@ export async function promptFor(env: PackEnvironment, step: PromptStep): Promise
   const conversation = turnConversation(events);
   const query = (conversation[0]?.content ?? '') as string;
   const selected = selectedSkills(env.skills ?? [], events);
-  const memories = await memoriesFor(env, turnId, query);
+  const memories = await memoriesFor(env, step, query);
   const pack = buildPack({
     counter,
     budgets,
@@ -137,13 +138,18 @@ function earlierTurns(env: PackEnvironment, sessionId: string, fromSeq: number, 
 let lastHistory: { key: string; log: TurnEnvironment['log']; units: ConversationUnit[] } | undefined;
 
 /**
- * The memories that best match the turn's input, in the agent's scope and the global one. Kept for
- * the turn: each of its steps searches with the same input.
+ * The memories that best match the turn's input, in the global scope, the agent's, and that of the
+ * user who sent the message. Kept for the turn: each of its steps searches with the same input.
  */
-async function memoriesFor(env: PackEnvironment, turnId: string, query: string): Promise<MemorySnippet[]> {
+async function memoriesFor(
+  env: PackEnvironment,
+  { turnId, events }: PromptStep,
+  query: string,
+): Promise<MemorySnippet[]> {
   if (lastMemories?.turnId === turnId && lastMemories.memory === env.memory) return lastMemories.snippets;
+  const sender = events.find((event) => event.type === 'user.message')?.payload as MessageSender;
   const hits = await env.memory.store.search(query, {
-    scope: ['global', `agent:${env.agent.id}`],
+    scope: turnScopes(env.agent.id, sender ?? {}),
     limit: env.memory.config.retrieval.limit,
   });
   const snippets = hits.map(({ id, kind, text }) => ({ id, kind, text }));

@@ -3,7 +3,7 @@ import { decideNext, type NextStep, type PlannedCall } from '../brain/index.js';
 import type { TokenCalibration } from '../context/index.js';
 import { type Clock, type NewEvent, newId, type StoredEvent } from '../core/index.js';
 import { LlmError, type LlmStep, type ModelRouter, type Provider } from '../llm/index.js';
-import type { LongTermMemory } from '../memory/index.js';
+import { type LongTermMemory, userScopeOf } from '../memory/index.js';
 import { governTurn } from '../metagovernor/index.js';
 import { decideToolCall, type GrantStore, type PolicyConfig } from '../policy/index.js';
 import type { AgentDefinition } from '../registry/index.js';
@@ -338,6 +338,7 @@ class TurnSteps {
         stepId,
         actor: this.actor,
         scope: `agent:${this.env.agent.id}`,
+        userScope: userScopeOf(events.find((event) => event.type === 'user.message')?.payload ?? {}),
       };
       const outcome = memory.candidates.propose(source, parseLessons(reflected));
       if (outcome.promoted.length > 0) await memory.store.embedMissing();

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PyclawError } from '../../src/core/index.js';
 import { createProviders, type Provider, providersConfigSchema } from '../../src/llm/index.js';
-import { MemoryStore, memorySlice, providerEmbedder } from '../../src/memory/index.js';
+import { MemoryStore, providerEmbedder } from '../../src/memory/index.js';
 import { createRedactor } from '../../src/secret/index.js';
 import { openDatabase } from '../../src/storage/index.js';
 import { type Emulator, jsonBody } from '../emulators/http-emulator.js';
@@ -98,26 +98,6 @@ describe('memory store', () => {
     const memory = store.add({ kind: 'fact', scope: 'global', text: 'db password is hunter2-canary-secret' });
     expect(memory.text).not.toContain('hunter2');
     expect(JSON.stringify(store.list())).not.toContain('hunter2');
-  });
-
-  it('a slice takes the best matches that fit the budget and says why the others were dropped', async () => {
-    const store = new MemoryStore(openDatabase(dbPath()));
-    store.add({ kind: 'fact', scope: 'global', text: 'coffee: the team buys beans from Lisbon' });
-    store.add({
-      kind: 'fact',
-      scope: 'global',
-      text: `coffee machine manual: ${'descale monthly. '.repeat(20)}`,
-    });
-    store.add({ kind: 'fact', scope: 'global', text: 'coffee is free on Fridays' });
-    const slice = await memorySlice(store, 'coffee', { budget: 80 });
-    expect(slice.included.reduce((sum, item) => sum + item.cost, 0)).toBeLessThanOrEqual(80);
-    expect(slice.included).toHaveLength(2);
-    expect(slice.dropped).toEqual([
-      expect.objectContaining({
-        text: expect.stringContaining('manual'),
-        reason: expect.stringMatching(/^needs \d+/),
-      }),
-    ]);
   });
 
   it('with an embedding provider, finds a memory by meaning that shares no word with the question', async () => {

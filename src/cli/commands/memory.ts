@@ -126,6 +126,18 @@ export function forget(id: string, options: JsonOption): Promise<void> {
   });
 }
 
+export function reembed(options: JsonOption): Promise<void> {
+  return withApp(async (app) => {
+    const report = await app.memory().store.reembed();
+    if (options.json) return printJson(report);
+    const size = report.dimensions === null ? '' : ` (${report.dimensions} dimensions)`;
+    const stale = report.stale > 0 ? `, ${report.stale} of them stale (made by ${report.staleModel})` : '';
+    process.stdout.write(
+      `embedded ${report.embedded} memories with ${report.model}${size}; replaced ${report.replaced} vectors${stale}\n`,
+    );
+  });
+}
+
 /** The memory is kept either way; without its vector it is found by words until a later run embeds it. */
 async function embedNewMemories(memory: LongTermMemory): Promise<void> {
   try {
