@@ -1,41 +1,24 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventLog } from '../../src/session/index.js';
 import { openDatabase } from '../../src/storage/index.js';
-import type { Emulator } from '../emulators/http-emulator.js';
-import { completion, startOpenAiEmulator } from '../emulators/openai.js';
+import { completion } from '../emulators/openai.js';
 import { builtCli, runCli, runCliAsync, startCli } from '../helpers/cli.js';
+import { useOpenAiHomes } from '../helpers/openai-home.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
-let emulator: Emulator;
-beforeEach(async () => {
-  emulator = await startOpenAiEmulator();
-});
-afterEach(() => emulator.close());
+const openai = useOpenAiHomes(tempDir);
 
 const canary = 'canary-chat-41f0c9d2e7aa';
 
 /** A home whose default agent asks the emulator and may write files only after an approval. */
 function chatHome(): { home: string; workspace: string } {
-  const home = tempDir();
-  const workspace = tempDir();
-  expect(runCli(home, ['init']).code).toBe(0);
-  writeFileSync(
-    join(home, 'config.yaml'),
-    `providers:
-  emu: { kind: openai, baseURL: "${emulator.url}/v1", maxAttempts: 1, timeoutMs: 5000 }
-agents:
-  default:
-    models:
-      default: { provider: emu, model: gpt-test }
-    tools: [fs.read, fs.write]
-`,
-  );
-  writeFileSync(join(workspace, 'todo.txt'), 'water the plants\n');
-  return { home, workspace };
+  const made = openai.agentHome({ tools: '[fs.read, fs.write]', init: true });
+  writeFileSync(join(made.workspace, 'todo.txt'), 'water the plants\n');
+  return made;
 }
 
 /** `pyclaw chat` with `input` piped in, and a secret-looking variable in its environment. */
@@ -53,7 +36,7 @@ function sessionIds(home: string): string[] {
 describe('pyclaw chat', () => {
   it('runs each line as a turn in one session, prints what `sessions replay` prints, and keeps a redacted 0600 history', async () => {
     const { home, workspace } = chatHome();
-    emulator.reply(
+    openai.emulator.reply(
       completion({ toolCalls: [{ id: 'call_1', name: 'fs_read', arguments: '{"path":"todo.txt"}' }] }),
       completion({ text: 'You have to water the plants.' }),
       completion({ text: 'Done already? Great.' }),
@@ -80,7 +63,7 @@ describe('pyclaw chat', () => {
 
   it('waits for /approve before a write, and /deny refuses the next one', async () => {
     const { home, workspace } = chatHome();
-    emulator.reply(
+    openai.emulator.reply(
       completion({
         toolCalls: [{ id: 'w1', name: 'fs_write', arguments: '{"path":"done.txt","content":"plants\\n"}' }],
       }),
@@ -104,7 +87,11 @@ describe('pyclaw chat', () => {
 
   it('/new starts another session, /session switches back, and bad commands get one line each', async () => {
     const { home, workspace } = chatHome();
-    emulator.reply(completion({ text: 'one' }), completion({ text: 'two' }), completion({ text: 'three' }));
+    openai.emulator.reply(
+      completion({ text: 'one' }),
+      completion({ text: 'two' }),
+      completion({ text: 'three' }),
+    );
 
     const first = await chat(home, workspace, 'first\n/new\nsecond\n');
     expect(first.code).toBe(0);
@@ -136,10 +123,10 @@ describe('pyclaw chat', () => {
 
   it('Ctrl+C stops the running turn and the chat goes on', async () => {
     const { home, workspace } = chatHome();
-    emulator.reply({ type: 'hang' }, completion({ text: 'still here' }));
+    openai.emulator.reply({ type: 'hang' }, completion({ text: 'still here' }));
     const running = startCli(home, ['chat'], {}, workspace);
     running.child.stdin.write('take forever\n');
-    while (emulator.requests.length < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (openai.emulator.requests.length < 1) await new Promise((resolve) => setTimeout(resolve, 20));
     running.child.kill('SIGINT');
     running.child.stdin.end('are you there?\n');
 

@@ -1,36 +1,19 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventLog } from '../../src/session/index.js';
 import { openDatabase } from '../../src/storage/index.js';
-import type { Emulator } from '../emulators/http-emulator.js';
-import { completion, startOpenAiEmulator } from '../emulators/openai.js';
+import { completion } from '../emulators/openai.js';
 import { runCliAsync } from '../helpers/cli.js';
+import { useOpenAiHomes } from '../helpers/openai-home.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
-let emulator: Emulator;
-beforeEach(async () => {
-  emulator = await startOpenAiEmulator();
-});
-afterEach(() => emulator.close());
+const openai = useOpenAiHomes(tempDir);
 
 /** A home whose default agent may run commands, each of which asks first (no rule allows exec). */
 function execHome(): { home: string; workspace: string } {
-  const home = tempDir();
-  const workspace = tempDir();
-  writeFileSync(
-    join(home, 'config.yaml'),
-    `providers:
-  emu: { kind: openai, baseURL: "${emulator.url}/v1", maxAttempts: 1, timeoutMs: 5000 }
-agents:
-  default:
-    models:
-      default: { provider: emu, model: gpt-test }
-    tools: [exec]
-`,
-  );
-  return { home, workspace };
+  return openai.agentHome({ tools: '[exec]' });
 }
 
 interface Turn {
@@ -43,7 +26,7 @@ interface Turn {
  * either completes (the call was allowed or denied without asking) or waits for an approval.
  */
 async function runCommand(home: string, workspace: string, command: string, session?: string): Promise<Turn> {
-  emulator.reply(
+  openai.emulator.reply(
     completion({ toolCalls: [{ id: 'call_1', name: 'exec', arguments: JSON.stringify({ command }) }] }),
     completion({ text: 'done' }),
   );

@@ -1,42 +1,26 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/core/index.js';
 import { EventLog } from '../../src/session/index.js';
 import { openDatabase } from '../../src/storage/index.js';
-import type { Emulator } from '../emulators/http-emulator.js';
-import { completion, startOpenAiEmulator } from '../emulators/openai.js';
+import { completion } from '../emulators/openai.js';
 import { runCliAsync, startCli } from '../helpers/cli.js';
+import { useOpenAiHomes } from '../helpers/openai-home.js';
 import { isRunning } from '../helpers/process.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
-let emulator: Emulator;
-beforeEach(async () => {
-  emulator = await startOpenAiEmulator();
-});
-afterEach(() => emulator.close());
+const openai = useOpenAiHomes(tempDir);
 
 /** A home whose default agent may run any command without asking. */
 function execHome(): { home: string; workspace: string } {
-  const home = tempDir();
-  const workspace = tempDir();
-  writeFileSync(
-    join(home, 'config.yaml'),
-    `providers:
-  emu: { kind: openai, baseURL: "${emulator.url}/v1", maxAttempts: 1, timeoutMs: 5000 }
-agents:
-  default:
-    models:
-      default: { provider: emu, model: gpt-test }
-    tools: [exec]
-    governor: { enabled: false } # two failed calls in a row would otherwise send the answer to a judge
-policy:
-  rules:
-    - { tool: exec, decision: allow }
-`,
-  );
-  return { home, workspace };
+  return openai.agentHome({
+    tools: '[exec]',
+    // two failed calls in a row would otherwise send the answer to a judge
+    agent: '    governor: { enabled: false }',
+    rest: 'policy:\n  rules:\n    - { tool: exec, decision: allow }',
+  });
 }
 
 function execCall(id: string, command: string) {
@@ -74,7 +58,7 @@ function readIfThere(path: string): string | undefined {
 describe('pyclaw panic', () => {
   it('ends a long exec running in another pyclaw process, blocks its next call, and records it in the session', async () => {
     const { home, workspace } = execHome();
-    emulator.reply(
+    openai.emulator.reply(
       execCall('call_1', 'echo $$ > sleeper.pid && exec sleep 300'),
       execCall('call_2', 'echo should not run > ran.txt'),
       completion({ text: 'stopped' }),
@@ -129,7 +113,7 @@ describe('pyclaw panic', () => {
     expect((await runCliAsync(home, ['panic', 'off'])).stdout).toContain('panic is off');
     const released = allEvents(home).filter((event) => event.type === 'panic.released');
     expect(released.map((event) => event.sessionId)).toEqual([started.sessionId]);
-    emulator.reply(execCall('call_3', 'echo ran > ran.txt'), completion({ text: 'ran' }));
+    openai.emulator.reply(execCall('call_3', 'echo ran > ran.txt'), completion({ text: 'ran' }));
     const after = await runCliAsync(home, ['run', 'again', '--json'], {}, workspace);
     expect(JSON.parse(after.stdout).outcome).toMatchObject({ status: 'completed' });
     expect(readFileSync(join(workspace, 'ran.txt'), 'utf8')).toBe('ran\n');

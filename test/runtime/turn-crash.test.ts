@@ -1,50 +1,34 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderTranscript } from '../../src/brain/index.js';
 import type { StoredEvent } from '../../src/core/index.js';
 import { EventLog } from '../../src/session/index.js';
 import { openDatabase } from '../../src/storage/index.js';
-import type { Emulator } from '../emulators/http-emulator.js';
-import { completion, startOpenAiEmulator } from '../emulators/openai.js';
-import { runCli, runCliAsync } from '../helpers/cli.js';
+import { completion } from '../emulators/openai.js';
+import { runCliAsync } from '../helpers/cli.js';
+import { useOpenAiHomes } from '../helpers/openai-home.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
-let emulator: Emulator;
-beforeEach(async () => {
-  emulator = await startOpenAiEmulator();
-});
-afterEach(() => emulator.close());
+const openai = useOpenAiHomes(tempDir);
 
 const question = 'Copy my note into done.txt';
 const answer = 'Copied "buy milk" into done.txt.';
 
 function agentHome(): { home: string; workspace: string } {
-  const home = tempDir();
-  const workspace = tempDir();
-  expect(runCli(home, ['init']).code).toBe(0);
-  writeFileSync(
-    join(home, 'config.yaml'),
-    `providers:
-  emu: { kind: openai, baseURL: "${emulator.url}/v1", maxAttempts: 1, timeoutMs: 5000 }
-agents:
-  default:
-    models:
-      default: { provider: emu, model: gpt-test }
-    tools: [fs.read, fs.write]
-policy:
-  rules:
-    - { tool: fs.write, decision: allow }
-`,
-  );
-  writeFileSync(join(workspace, 'note.txt'), 'buy milk\n');
-  return { home, workspace };
+  const made = openai.agentHome({
+    tools: '[fs.read, fs.write]',
+    init: true,
+    rest: 'policy:\n  rules:\n    - { tool: fs.write, decision: allow }',
+  });
+  writeFileSync(join(made.workspace, 'note.txt'), 'buy milk\n');
+  return made;
 }
 
 /** Read (idempotent), then write (not idempotent), then answer. */
 function scriptTurn(): void {
-  emulator.reply(
+  openai.emulator.reply(
     completion({ toolCalls: [{ id: 'call_r', name: 'fs_read', arguments: '{"path":"note.txt"}' }] }),
     completion({
       toolCalls: [
@@ -122,7 +106,7 @@ describe('a turn killed with SIGKILL at each point', () => {
       const completed = events.filter((event) => event.type === 'turn.completed');
       expect(completed.map((event) => event.payload)).toEqual([{ answer }]);
       // No step whose answer was recorded was asked again: the model saw exactly one request per step.
-      expect(emulator.requests).toHaveLength(3);
+      expect(openai.emulator.requests).toHaveLength(3);
       const writeStarts = events.filter(
         (event) =>
           event.type === 'tool.started' && (event.payload as { callId: string }).callId === 'plan-2.0',

@@ -1,48 +1,33 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderTranscript } from '../../src/brain/index.js';
 import { EventLog } from '../../src/session/index.js';
 import { openDatabase } from '../../src/storage/index.js';
-import type { Emulator } from '../emulators/http-emulator.js';
-import { completion, startOpenAiEmulator } from '../emulators/openai.js';
-import { runCli, runCliAsync, startCli } from '../helpers/cli.js';
+import { completion } from '../emulators/openai.js';
+import { runCliAsync, startCli } from '../helpers/cli.js';
+import { useOpenAiHomes } from '../helpers/openai-home.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
-let emulator: Emulator;
-beforeEach(async () => {
-  emulator = await startOpenAiEmulator();
-});
-afterEach(() => emulator.close());
+const openai = useOpenAiHomes(tempDir);
 
-/** A home whose default agent asks the emulator, may read and write files, and is allowed to write. */
+/** A home whose default agent asks the openai.emulator, may read and write files, and is allowed to write. */
 function agentHome(timeoutMs = 2000): { home: string; workspace: string } {
-  const home = tempDir();
-  const workspace = tempDir();
-  expect(runCli(home, ['init']).code).toBe(0);
-  writeFileSync(
-    join(home, 'config.yaml'),
-    `providers:
-  emu: { kind: openai, baseURL: "${emulator.url}/v1", maxAttempts: 1, timeoutMs: ${timeoutMs} }
-agents:
-  default:
-    models:
-      default: { provider: emu, model: gpt-test }
-    tools: [fs.read, fs.list, fs.write]
-policy:
-  rules:
-    - { tool: fs.write, decision: allow }
-`,
-  );
-  mkdirSync(join(workspace, 'notes'));
-  writeFileSync(join(workspace, 'notes', 'today.txt'), 'buy milk\n');
-  return { home, workspace };
+  const made = openai.agentHome({
+    tools: '[fs.read, fs.list, fs.write]',
+    init: true,
+    timeoutMs,
+    rest: 'policy:\n  rules:\n    - { tool: fs.write, decision: allow }',
+  });
+  mkdirSync(join(made.workspace, 'notes'));
+  writeFileSync(join(made.workspace, 'notes', 'today.txt'), 'buy milk\n');
+  return made;
 }
 
 /** The model's side of the turn: list the notes, read one, then answer. */
 function scriptTwoToolCallsThenAnswer(): void {
-  emulator.reply(
+  openai.emulator.reply(
     completion({ toolCalls: [{ id: 'call_a', name: 'fs_list', arguments: '{"path":"notes"}' }] }),
     completion({ toolCalls: [{ id: 'call_b', name: 'fs_read', arguments: '{"path":"notes/today.txt"}' }] }),
     completion({ text: 'Your note says: buy milk.' }),
@@ -119,27 +104,29 @@ describe('an agent turn through the built CLI', () => {
     ]);
 
     // The model saw the tool results under its own call ids before answering.
-    const lastRequest = emulator.requests[2]?.body as { messages: { role: string; tool_call_id?: string }[] };
+    const lastRequest = openai.emulator.requests[2]?.body as {
+      messages: { role: string; tool_call_id?: string }[];
+    };
     expect(
       lastRequest.messages.filter((message) => message.role === 'tool').map((m) => m.tool_call_id),
     ).toEqual(['call_a', 'call_b']);
-    expect(emulator.requests).toHaveLength(3);
+    expect(openai.emulator.requests).toHaveLength(3);
 
     const replay = await runCliAsync(home, ['sessions', 'replay', output.sessionId]);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toBe(renderTranscript(events));
-    expect(emulator.requests).toHaveLength(3);
+    expect(openai.emulator.requests).toHaveLength(3);
   });
 
   it('lets only one of two processes drive a session; the other says it is busy', async () => {
     // a model that may take a minute, so the first turn is surely still running when the second process asks
     const { home, workspace } = agentHome(60_000);
-    emulator.reply(completion({ text: 'hello' }));
+    openai.emulator.reply(completion({ text: 'hello' }));
     const first = JSON.parse((await runCliAsync(home, ['run', 'hi', '--json'], {}, workspace)).stdout);
 
-    emulator.reply({ type: 'hang' });
+    openai.emulator.reply({ type: 'hang' });
     const running = startCli(home, ['run', 'take your time', '--session', first.sessionId], {}, workspace);
-    while (emulator.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (openai.emulator.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
     const second = await runCliAsync(home, ['run', 'me too', '--session', first.sessionId], {}, workspace);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(
@@ -147,7 +134,7 @@ describe('an agent turn through the built CLI', () => {
         `^pyclaw: session ${first.sessionId} is busy: pyclaw process \\d+ on .* is running a turn in it`,
       ),
     );
-    expect(emulator.requests).toHaveLength(2);
+    expect(openai.emulator.requests).toHaveLength(2);
     running.child.kill('SIGKILL');
     await running.result;
   });
