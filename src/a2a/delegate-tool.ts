@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { usageOf } from '../llm/index.js';
 import type { AgentDefinition } from '../registry/index.js';
-import type { PyclawApp } from '../runtime/index.js';
+import { type PyclawApp, type RelayedAnswer, relayedAnswers } from '../runtime/index.js';
 import { inTransaction } from '../storage/index.js';
 import { defineTool, type ToolContext, type ToolOutput } from '../tools/index.js';
 import { A2aQueue, type A2aTask } from './queue.js';
@@ -28,6 +29,9 @@ const pollMs = 500;
  * answer. The task runs here, as a turn in a child session of the receiving agent, unless a worker
  * (`pyclaw a2a work`) already holds it, in which case the call waits for its result. The queue's
  * idempotency key is the calling session and tool call, so a resumed turn never delegates twice.
+ * When the child waits for a human, the call relays that approval to its own turn, which waits; once
+ * it is answered the call runs again and passes the answer on, and the child goes on. What the child
+ * spent is recorded with its result (`a2a.received`), counted in the delegating turn's budget.
  */
 export function delegateTool(app: PyclawApp) {
   const queue = new A2aQueue(app.db);
@@ -58,7 +62,10 @@ export function delegateTool(app: PyclawApp) {
       // The queue row is written outside the event log, so it is redacted here as the log would be.
       const text = app.redactor.redactText(input.task);
       const task = enqueue(app, queue, ctx, { idempotencyKey, from, to: to.id, task: text, depth });
-      return toolOutput(task, await settle(app, queue, task, ctx, signal));
+      const answers = relayedAnswers(app.log, ctx);
+      const outcome = await settle(app, queue, task, ctx, answers.at(-1), signal);
+      if (outcome.status !== 'waiting') recordReceived(app, queue, ctx, task, outcome);
+      return toolOutput(task, outcome, answers);
     },
   });
 }
@@ -133,12 +140,16 @@ function enqueue(
   });
 }
 
-/** Runs the task here when it is free to lease; otherwise waits for the worker that holds it. */
+/**
+ * Runs the task here when it is free to lease, passing on the latest answer to an approval the child
+ * relayed; otherwise waits for the worker that holds it.
+ */
 async function settle(
   app: PyclawApp,
   queue: A2aQueue,
   task: A2aTask,
   ctx: ToolContext,
+  relayed: RelayedAnswer | undefined,
   signal: AbortSignal,
 ): Promise<SettledOutcome> {
   const owner = leaseOwner();
@@ -152,6 +163,7 @@ async function settle(
       const outcome = await runLeasedTask(app, queue, leased, owner, {
         signal,
         workspaceRoots: [...ctx.workspaceRoots],
+        answer: relayed?.reply,
       });
       if (outcome.status !== 'lost') return outcome;
     }
@@ -159,23 +171,75 @@ async function settle(
   }
 }
 
-function toolOutput(task: A2aTask, outcome: SettledOutcome): ToolOutput {
+/**
+ * Records the task's result in the delegating turn, once per call, with what its child session spent
+ * (which that session's own delegations already include).
+ */
+function recordReceived(
+  app: PyclawApp,
+  queue: A2aQueue,
+  ctx: ToolContext,
+  task: A2aTask,
+  outcome: Exclude<SettledOutcome, { status: 'waiting' }>,
+): void {
+  inTransaction(app.db, () => {
+    const recorded = app.log
+      .byTurn(ctx.sessionId, ctx.turnId)
+      .some(
+        (event) =>
+          event.type === 'a2a.received' && (event.payload as { callId?: string }).callId === ctx.callId,
+      );
+    if (recorded) return;
+    const childSessionId = queue.get(task.id)?.childSessionId;
+    const { costUsd, ...usage } = usageOf(childSessionId ? app.log.read(childSessionId) : []);
+    app.log.append(ctx.sessionId, {
+      type: 'a2a.received',
+      actor: `agent:${task.toAgent}`,
+      turnId: ctx.turnId,
+      payload: {
+        messageId: task.id,
+        from: task.toAgent,
+        callId: ctx.callId,
+        status: outcome.status,
+        result: outcome.status === 'done' ? outcome.answer : outcome.error,
+        usage,
+        costUsd,
+      },
+    });
+  });
+}
+
+function toolOutput(task: A2aTask, outcome: SettledOutcome, answers: readonly RelayedAnswer[]): ToolOutput {
   switch (outcome.status) {
     case 'done':
-      return { content: outcome.answer };
+      return { content: `${outcome.answer}${denials(answers)}` };
     case 'failed':
-      return { content: `agent "${task.toAgent}" failed the task: ${outcome.error}`, isError: true };
+      return {
+        content: `agent "${task.toAgent}" failed the task: ${outcome.error}${denials(answers)}`,
+        isError: true,
+      };
     case 'waiting': {
       const { approval } = outcome;
+      const summary = `agent "${task.toAgent}" asks: ${approval.summary}`;
       return {
-        content:
-          `agent "${task.toAgent}" is waiting for a human to approve ${approval.summary} ` +
-          `(approval ${approval.approvalId}, session ${outcome.childSessionId}). ` +
-          `Tell the user to answer it with \`pyclaw approvals approve ${approval.approvalId}\` (or deny); ` +
-          `then delegating the same task to the same agent again returns its result (task ${task.id}).`,
+        content: `waiting for a human to answer: ${summary}`,
+        awaits: {
+          sessionId: outcome.childSessionId,
+          approvalId: approval.approvalId,
+          summary,
+          inDoubt: approval.inDoubt,
+        },
       };
     }
   }
+}
+
+/** The child's requests a human denied along the way, so the delegating model knows why it got what it got. */
+function denials(answers: readonly RelayedAnswer[]): string {
+  return answers
+    .filter(({ reply }) => reply.decision === 'deny')
+    .map(({ reply, summary }) => `\n(${reply.by} denied: ${summary})`)
+    .join('');
 }
 
 function refusal(reason: string): ToolOutput {

@@ -2,7 +2,9 @@ import { hostname } from 'node:os';
 import { newId } from '../core/index.js';
 import {
   type ApprovalPrompt,
+  type ApprovalReply,
   type PyclawApp,
+  pendingApprovals,
   type RunSessionResult,
   runInSession,
   type TurnOutcome,
@@ -22,6 +24,8 @@ export interface RunTaskOptions {
   signal?: AbortSignal;
   /** Where the child's file tools may work (default the current directory). */
   workspaceRoots?: string[];
+  /** A human's answer to the child's pending approval, given where it was relayed: recorded first. */
+  answer?: ApprovalReply;
 }
 
 /** A lease owner unique to this worker: which host and process, and which attempt. */
@@ -51,6 +55,7 @@ export async function runLeasedTask(
     const run = await runInSession(app, {
       sessionId: childSessionId,
       message: started ? undefined : task.task,
+      answer: stillPending(app, childSessionId, options.answer),
       origin: {
         channel: 'a2a',
         externalUserId: `agent:${task.fromAgent}`,
@@ -74,6 +79,13 @@ export async function runLeasedTask(
   } finally {
     clearInterval(heartbeat);
   }
+}
+
+/** The answer, unless the approval it answers is no longer pending in the child session. */
+function stillPending(app: PyclawApp, sessionId: string, answer: ApprovalReply | undefined) {
+  if (!answer) return undefined;
+  const pending = pendingApprovals(app.db, app.log, sessionId);
+  return pending.some((approval) => approval.approvalId === answer.approvalId) ? answer : undefined;
 }
 
 /** Creates the child session with `a2a.received` first, and ties it to the task, in one transaction. */

@@ -66,7 +66,11 @@ export type NextStep =
   | { kind: 'gate-tool'; planned: PlannedCall; askHuman?: string }
   /** The turn waits until a channel appends `approval.resolved` for this approval. */
   | { kind: 'await-approval'; approvalId: string; callId: string }
-  /** Append `tool.started`, run the tool, append `tool.result`. `rerun` marks an idempotent in-doubt call. */
+  /**
+   * Append `tool.started`, run the tool, append `tool.result` (or, when the tool waits on an approval
+   * asked in another session, `approval.requested {..., relayed}`). `rerun` marks an idempotent
+   * in-doubt call, or a call whose relayed approval was answered.
+   */
   | { kind: 'run-tool'; planned: PlannedCall; rerun: boolean }
   /** Append `tool.result {isError: true, preview: reason}` without running (denied, or in doubt and refused). */
   | { kind: 'refuse-tool'; planned: PlannedCall; reason: string }

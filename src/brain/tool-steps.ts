@@ -51,7 +51,13 @@ function decideCall(call: CallState, input: DecideInput, readOnlyBecause: string
     return { kind: 'refuse-tool', planned, reason: `only read-only tools may run now: ${readOnlyBecause}` };
   }
   if (!call.started) return { kind: 'run-tool', planned, rerun: false };
-  // Started without a result: the process stopped mid-call, so the call may or may not have happened.
+  // Started without a result: the call waits on an approval it relayed, and runs again once answered.
+  const relayed = call.relayedApproval;
+  if (relayed && !relayed.resolution) {
+    return { kind: 'await-approval', approvalId: relayed.approvalId, callId: planned.callId };
+  }
+  if (relayed) return { kind: 'run-tool', planned, rerun: true };
+  // Otherwise the process stopped mid-call, so the call may or may not have happened.
   if (facts.idempotent) return { kind: 'run-tool', planned, rerun: true };
   const approval = call.inDoubtApproval;
   if (!approval) return { kind: 'ask-in-doubt', planned };

@@ -12,10 +12,6 @@ export type ToolRequest = EventPayload<'tool.requested'>;
 export type ToolResult = EventPayload<'tool.result'>;
 export type VerifyVerdict = EventPayload<'verify.verdict'>;
 
-/** `ask-in-doubt` marks its approval with `inDoubt: true`; loose payloads carry the extra field. */
-const approvalRequestedSchema = eventPayloadSchemas['approval.requested'].extend({
-  inDoubt: z.boolean().optional(),
-});
 /** The recorder writes the provider's tool calls, whose arguments are always an object. */
 const modelResponseSchema = eventPayloadSchemas['llm.responded'].extend({
   toolCalls: z.array(toolCallSchema).optional(),
@@ -35,10 +31,13 @@ export interface ModelAnswer {
   toolCalls: ToolCall[];
 }
 
+/** Why an approval was asked: policy (or the metagovernor) at the gate, an in-doubt re-run, or a relay. */
+type ApprovalKind = 'gate' | 'in-doubt' | 'relayed';
+
 interface ApprovalRequest {
   approvalId: string;
   callId: string;
-  inDoubt: boolean;
+  kind: ApprovalKind;
   seq: number;
 }
 
@@ -117,8 +116,9 @@ function record(turn: TurnRecord, event: StoredEvent): void {
       return;
     }
     case 'approval.requested': {
-      const { approvalId, callId, inDoubt } = parsePayload(event, approvalRequestedSchema);
-      turn.approvals.push({ approvalId, callId, inDoubt: inDoubt === true, seq: event.seq });
+      const request = parsePayload(event, eventPayloadSchemas['approval.requested']);
+      const kind = request.relayed ? 'relayed' : request.inDoubt === true ? 'in-doubt' : 'gate';
+      turn.approvals.push({ approvalId: request.approvalId, callId: request.callId, kind, seq: event.seq });
       return;
     }
     case 'approval.resolved': {
@@ -193,6 +193,8 @@ export interface CallState {
   started: boolean;
   /** The in-doubt approval asked since the call last started. */
   inDoubtApproval: ApprovalState | undefined;
+  /** The approval the running call relayed from another session since it last started. */
+  relayedApproval: ApprovalState | undefined;
   result: ToolResult | undefined;
 }
 
@@ -202,17 +204,20 @@ export function callState(turn: TurnRecord, planned: PlannedCall): CallState {
   const approvalsOfCall = turn.approvals.filter((approval) => approval.callId === callId);
   const approvalState = (request: ApprovalRequest | undefined): ApprovalState | undefined =>
     request && { approvalId: request.approvalId, resolution: turn.resolutions.get(request.approvalId) };
+  const sinceStarted = (kind: ApprovalKind) =>
+    approvalState(
+      approvalsOfCall.findLast(
+        (approval) => approval.kind === kind && lastStarted !== undefined && approval.seq > lastStarted,
+      ),
+    );
   return {
     planned,
     requested: turn.requests.has(callId),
     decision: turn.decisions.get(callId),
-    approval: approvalState(approvalsOfCall.findLast((approval) => !approval.inDoubt)),
+    approval: approvalState(approvalsOfCall.findLast((approval) => approval.kind === 'gate')),
     started: lastStarted !== undefined,
-    inDoubtApproval: approvalState(
-      approvalsOfCall.findLast(
-        (approval) => approval.inDoubt && lastStarted !== undefined && approval.seq > lastStarted,
-      ),
-    ),
+    inDoubtApproval: sinceStarted('in-doubt'),
+    relayedApproval: sinceStarted('relayed'),
     result: turn.results.get(callId),
   };
 }

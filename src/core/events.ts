@@ -78,11 +78,20 @@ export const eventPayloadSchemas = {
     callId: z.string(),
     tool: z.string(),
     summary: z.string(),
+    /** Whether to re-run a call an interruption left in doubt: it can only be approved once. */
+    inDoubt: z.boolean().optional(),
+    /**
+     * The running call waits on an approval asked in another session (an agent it delegated to): the
+     * answer given here is passed on there when the call runs again.
+     */
+    relayed: z.looseObject({ sessionId: z.string(), approvalId: z.string() }).optional(),
   }),
   'approval.resolved': z.looseObject({
     approvalId: z.string(),
     decision: z.enum(['approve', 'deny']),
     scope: grantScope.optional(),
+    /** How long an `until` approval holds. */
+    durationMs: z.number().positive().optional(),
     by: z.string(),
   }),
   'grant.created': z.looseObject({
@@ -139,7 +148,14 @@ export const eventPayloadSchemas = {
   'panic.engaged': z.looseObject({ by: z.string(), reason: z.string().optional() }),
   'panic.released': z.looseObject({ by: z.string() }),
   'a2a.sent': z.looseObject({ messageId: z.string(), to: z.string(), task: z.string() }),
-  'a2a.received': z.looseObject({ messageId: z.string(), from: z.string(), result: z.string().optional() }),
+  'a2a.received': z.looseObject({
+    messageId: z.string(),
+    from: z.string(),
+    result: z.string().optional(),
+    /** In the delegating turn: what the child session spent on the task, counted in this turn's budget. */
+    usage: usage.optional(),
+    costUsd: z.number().nonnegative().optional(),
+  }),
   'directive.issued': z.looseObject({
     /** require_validation | ask_human | disable_risky_tools | stop (the metagovernor's). */
     directive: z.string(),

@@ -1,5 +1,6 @@
 import { eventPayloadSchemas, type StoredEvent } from '../core/index.js';
 import type { Budget, SpendingLimit } from '../registry/index.js';
+import type { Usage } from './contract.js';
 
 export interface Spending {
   tokens: number;
@@ -12,17 +13,32 @@ export interface BudgetGuard {
   spentToday?: () => Spending;
 }
 
-/** Sums input+output tokens and cost over the `llm.responded` events given. */
-export function spendingOf(events: readonly StoredEvent[]): Spending {
-  const spent: Spending = { tokens: 0, costUsd: 0 };
+/** Tokens in and out, and cost. */
+export interface UsageTotal extends Usage {
+  costUsd: number;
+}
+
+/**
+ * Sums usage over the events that spent it: each model answer (`llm.responded`), and each delegated
+ * task's result (`a2a.received` in the delegating turn), which carries its child session's total.
+ */
+export function usageOf(events: readonly StoredEvent[]): UsageTotal {
+  const total: UsageTotal = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   for (const event of events) {
-    if (event.type !== 'llm.responded') continue;
-    const payload = eventPayloadSchemas['llm.responded'].safeParse(event.payload);
+    if (event.type !== 'llm.responded' && event.type !== 'a2a.received') continue;
+    const payload = eventPayloadSchemas[event.type].safeParse(event.payload);
     if (!payload.success) continue;
-    spent.tokens += (payload.data.usage?.inputTokens ?? 0) + (payload.data.usage?.outputTokens ?? 0);
-    spent.costUsd += payload.data.costUsd ?? 0;
+    total.inputTokens += payload.data.usage?.inputTokens ?? 0;
+    total.outputTokens += payload.data.usage?.outputTokens ?? 0;
+    total.costUsd += payload.data.costUsd ?? 0;
   }
-  return spent;
+  return total;
+}
+
+/** Input+output tokens and cost over the events given (see `usageOf`). */
+export function spendingOf(events: readonly StoredEvent[]): Spending {
+  const { inputTokens, outputTokens, costUsd } = usageOf(events);
+  return { tokens: inputTokens + outputTokens, costUsd };
 }
 
 /** Names the first limit already reached, or returns undefined when the call may go ahead. */

@@ -1,4 +1,4 @@
-export { type BudgetGuard, type Spending, spendingOf } from './budget.js';
+export { type BudgetGuard, type Spending, spendingOf, type UsageTotal, usageOf } from './budget.js';
 export { classifyHttpFailure, type HttpFailure } from './classify-error.js';
 export {
   type CreateProvidersDeps,

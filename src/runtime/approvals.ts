@@ -15,13 +15,36 @@ export interface PendingApproval {
   summary: string;
   /** The call started before an interruption: approving runs it again. */
   inDoubt: boolean;
+  /** The approval this one relays from another session (a delegated agent's), answered through this one. */
+  relayed?: { sessionId: string; approvalId: string };
   requestedAt: number;
 }
 
-/** Approvals asked for in turns that are still open and not yet answered, oldest first. */
+/**
+ * Approvals asked for in turns that are still open and not yet answered, oldest first. Across all
+ * sessions, one that another open turn relays is left out: it is answered through the relaying one.
+ */
 export function pendingApprovals(db: Db, log: EventLog, sessionId?: string): PendingApproval[] {
-  return findOpenTurns(db, sessionId).flatMap(({ sessionId: session, turnId }) =>
-    unansweredIn(session, turnId, log.byTurn(session, turnId)),
+  const requests = findOpenTurns(db, sessionId).map(({ sessionId: session, turnId }) => ({
+    session,
+    turnId,
+    events: log.byTurn(session, turnId),
+  }));
+  const pending = requests.flatMap(({ session, turnId, events }) => unansweredIn(session, turnId, events));
+  if (sessionId !== undefined) return pending;
+  const relayed = new Set(
+    requests.flatMap(({ events }) =>
+      approvalRequests(events).flatMap(({ payload }) => payload.relayed?.approvalId ?? []),
+    ),
+  );
+  return pending.filter((approval) => !relayed.has(approval.approvalId));
+}
+
+function approvalRequests(events: StoredEvent[]) {
+  return events.flatMap((event) =>
+    event.type === 'approval.requested'
+      ? [{ event, payload: eventPayloadSchemas['approval.requested'].parse(event.payload) }]
+      : [],
   );
 }
 
@@ -31,13 +54,22 @@ function unansweredIn(sessionId: string, turnId: string, events: StoredEvent[]):
       .filter((event) => event.type === 'approval.resolved')
       .map((event) => eventPayloadSchemas['approval.resolved'].parse(event.payload).approvalId),
   );
-  return events.flatMap((event) => {
-    if (event.type !== 'approval.requested') return [];
-    const payload = eventPayloadSchemas['approval.requested'].parse(event.payload);
+  return approvalRequests(events).flatMap(({ event, payload }) => {
     if (answered.has(payload.approvalId)) return [];
-    const { approvalId, callId, tool, summary } = payload;
-    const inDoubt = (payload as { inDoubt?: unknown }).inDoubt === true;
-    return [{ approvalId, sessionId, turnId, callId, tool, summary, inDoubt, requestedAt: event.ts }];
+    const { approvalId, callId, tool, summary, relayed } = payload;
+    return [
+      {
+        approvalId,
+        sessionId,
+        turnId,
+        callId,
+        tool,
+        summary,
+        inDoubt: payload.inDoubt === true,
+        ...(relayed && { relayed: { sessionId: relayed.sessionId, approvalId: relayed.approvalId } }),
+        requestedAt: event.ts,
+      },
+    ];
   });
 }
 
@@ -64,7 +96,8 @@ export interface ApprovalReply {
 
 /**
  * Records the answer as `approval.resolved`; approving for longer than once also creates the grant, in
- * the same transaction. Call it under the session's lease.
+ * the same transaction. Call it under the session's lease. A relayed approval's answer (term included)
+ * is passed on to the session it came from when the waiting call runs again, and the grant is made there.
  */
 export function recordApprovalReply(
   app: Pick<PyclawApp, 'db' | 'log' | 'grants'>,
@@ -92,9 +125,15 @@ export function recordApprovalReply(
       type: 'approval.resolved',
       actor: reply.by,
       turnId: pending.turnId,
-      payload: { approvalId: pending.approvalId, decision: reply.decision, scope: term.scope, by: reply.by },
+      payload: {
+        approvalId: pending.approvalId,
+        decision: reply.decision,
+        scope: term.scope,
+        ...(term.scope === 'until' && { durationMs: term.durationMs }),
+        by: reply.by,
+      },
     });
-    if (term.scope === 'once') return;
+    if (term.scope === 'once' || pending.relayed) return;
     app.grants.create({
       agentId,
       sessionId,
@@ -116,4 +155,44 @@ function requestedInput(log: EventLog, pending: PendingApproval): unknown {
         eventPayloadSchemas['tool.requested'].parse(event.payload).callId === pending.callId,
     );
   return requested ? eventPayloadSchemas['tool.requested'].parse(requested.payload).input : {};
+}
+
+/** A human's answer, in the turn of a call, to an approval that call relayed from another session. */
+export interface RelayedAnswer {
+  /** The session the approval came from. */
+  sessionId: string;
+  summary: string;
+  /** The answer as it is passed on there: its `approvalId` is the one asked in that session. */
+  reply: ApprovalReply;
+}
+
+/** The answered approvals the call `callId` of a turn relayed, in the order they were asked. */
+export function relayedAnswers(
+  log: EventLog,
+  where: { sessionId: string; turnId: string; callId: string },
+): RelayedAnswer[] {
+  const events = log.byTurn(where.sessionId, where.turnId);
+  const resolutions = new Map(
+    events.flatMap((event) => {
+      if (event.type !== 'approval.resolved') return [];
+      const resolution = eventPayloadSchemas['approval.resolved'].parse(event.payload);
+      return [[resolution.approvalId, resolution] as const];
+    }),
+  );
+  return approvalRequests(events).flatMap(({ payload }) => {
+    const resolution = resolutions.get(payload.approvalId);
+    if (payload.callId !== where.callId || !payload.relayed || !resolution) return [];
+    const { decision, by, scope, durationMs } = resolution;
+    const term: GrantTerm =
+      scope === 'until' && durationMs !== undefined
+        ? { scope, durationMs }
+        : { scope: scope === 'session' || scope === 'forever' ? scope : 'once' };
+    return [
+      {
+        sessionId: payload.relayed.sessionId,
+        summary: payload.summary,
+        reply: { approvalId: payload.relayed.approvalId, decision, by, term },
+      },
+    ];
+  });
 }

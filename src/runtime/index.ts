@@ -1,6 +1,13 @@
 export { addAgent, type NewAgent } from './add-agent.js';
 export { type OpenAppOptions, openApp, type PyclawApp } from './app.js';
-export { findPendingApproval, type PendingApproval, pendingApprovals } from './approvals.js';
+export {
+  type ApprovalReply,
+  findPendingApproval,
+  type PendingApproval,
+  pendingApprovals,
+  type RelayedAnswer,
+  relayedAnswers,
+} from './approvals.js';
 export {
   bindSession,
   boundSession,

@@ -11,7 +11,7 @@ import { checkIntent, PanicError, type PanicSwitch, type SafetyConfig } from '..
 import type { EventLog } from '../session/index.js';
 import type { Skill } from '../skill/index.js';
 import type { Db } from '../storage/index.js';
-import type { ToolHost } from '../tools/index.js';
+import type { RelayedApproval, ToolHost } from '../tools/index.js';
 import { type PackedPrompt, processCalibration, promptFor } from './prompt-pack.js';
 import { skillSelections } from './skill-selection.js';
 import { judgeAnswer } from './verification-panel.js';
@@ -501,6 +501,7 @@ class TurnSteps {
       );
     });
     if (stoppedByPanic) this.recordPanicBlock(planned, 'panic engaged while the call ran: it was stopped');
+    if (result.awaits) return this.relayApproval(planned, result.awaits);
     // A hard stop met while running (a redirect to a denied host) is recorded like one met at the gate.
     const blocked: TurnEvent[] = result.blocked
       ? [{ type: 'safety.blocked', stepId, payload: { callId, tool: call.name, ...result.blocked } }]
@@ -509,6 +510,22 @@ class TurnSteps {
       type: 'tool.result',
       stepId,
       payload: { callId, isError: result.isError, preview: result.preview, artifacts: result.artifacts },
+    });
+  }
+
+  /** The call waits on an approval asked in another session: a human is asked it here, in this turn. */
+  private relayApproval(planned: PlannedCall, awaited: RelayedApproval): void {
+    this.append('runtime', {
+      type: 'approval.requested',
+      stepId: planned.stepId,
+      payload: {
+        approvalId: newId(),
+        callId: planned.callId,
+        tool: planned.call.name,
+        summary: awaited.summary,
+        ...(awaited.inDoubt && { inDoubt: true }),
+        relayed: { sessionId: awaited.sessionId, approvalId: awaited.approvalId },
+      },
     });
   }
 

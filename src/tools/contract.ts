@@ -36,6 +36,22 @@ export interface ToolOutput {
   /** Refs (`sha256:<hex>`) of artifacts the tool stored itself. */
   artifacts?: string[];
   isError?: boolean;
+  /**
+   * The call cannot finish until a human answers an approval asked in another session (that of an
+   * agent it delegated to). The runtime then asks it in this call's turn instead of recording a result,
+   * and runs the call again once it is answered; `content` is ignored.
+   */
+  awaits?: RelayedApproval;
+}
+
+/** An approval pending in another session, to be asked again where a call is waiting on it. */
+export interface RelayedApproval {
+  sessionId: string;
+  approvalId: string;
+  /** What the human is asked, as this call's turn shows it. */
+  summary: string;
+  /** It asks whether to re-run an interrupted call, so it can only be approved once. */
+  inDoubt: boolean;
 }
 
 /** A JSON Schema for a tool's input, as an MCP server or a plugin states it. */

@@ -8,6 +8,7 @@ export {
 export {
   defineTool,
   type JsonSchemaObject,
+  type RelayedApproval,
   type Tool,
   type ToolAnnotations,
   type ToolCallContext,

@@ -4,7 +4,7 @@ import { errorMessage, PyclawError } from '../core/index.js';
 import type { ToolSpec } from '../llm/index.js';
 import { type SafetyBlock, SafetyBlockedError, type ToolIntent } from '../safety/index.js';
 import type { Redactor } from '../secret/index.js';
-import type { Tool, ToolAnnotations, ToolCallContext } from './contract.js';
+import type { RelayedApproval, Tool, ToolAnnotations, ToolCallContext } from './contract.js';
 import { headTailPreview } from './preview.js';
 import { parseToolInput, toolInput } from './tool-input.js';
 import { selectToolNames } from './tool-patterns.js';
@@ -25,6 +25,8 @@ export interface ToolRunResult {
   artifacts: string[];
   /** Set when a safety hard stop ended the call while it ran. */
   blocked?: SafetyBlock;
+  /** Set when the call waits for a human's answer to an approval asked elsewhere (see `ToolOutput`). */
+  awaits?: RelayedApproval;
 }
 
 export interface ToolHostOptions {
@@ -103,6 +105,7 @@ export class ToolHost {
     if (!parsed.ok) return failure(parsed.message);
     try {
       const output = await tool.tool.execute({ ...ctx, redact: this.redact }, parsed.input, signal);
+      if (output.awaits) return { isError: false, preview: '', artifacts: [], awaits: output.awaits };
       return await this.bounded(output.content, output.artifacts ?? [], output.isError ?? false);
     } catch (error) {
       if (error instanceof SafetyBlockedError) return { ...failure(error.message), blocked: error.block };

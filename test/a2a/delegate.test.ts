@@ -1,8 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { A2aQueue } from '../../src/a2a/index.js';
 import type { StoredEvent } from '../../src/core/index.js';
+import type { PendingApproval, TurnOutcome } from '../../src/runtime/index.js';
 import { EventLog } from '../../src/session/index.js';
 import { openDatabase } from '../../src/storage/index.js';
 import type { Emulator } from '../emulators/http-emulator.js';
@@ -19,7 +21,7 @@ beforeEach(async () => {
 afterEach(() => emulator.close());
 
 /** Two agents on the emulator: boss may delegate, and so may helper, but only boss's session is shallow enough. */
-function twoAgentHome(a2a: string): string {
+function twoAgentHome(a2a: string, bossModels = ''): string {
   const home = tempDir();
   expect(runCli(home, ['init']).code).toBe(0);
   writeFileSync(
@@ -30,6 +32,7 @@ agents:
   boss:
     models:
       default: { provider: emu, model: gpt-boss }
+      ${bossModels}
     tools: [agent.delegate]
   helper:
     identity: { role: a statistician who counts fruit }
@@ -70,6 +73,27 @@ function chatMessages(requestIndex: number): Array<{ role: string; content: unkn
     messages?: Array<{ role: string; content: unknown }>;
   };
   return body?.messages ?? [];
+}
+
+const delegateWrite = completion({
+  toolCalls: [
+    {
+      id: 'call_1',
+      name: 'agent_delegate',
+      arguments: '{"agent":"helper","task":"Write the count to count.txt"}',
+    },
+  ],
+});
+const helperWrites = completion({
+  toolCalls: [{ id: 'call_w', name: 'fs_write', arguments: '{"path":"count.txt","content":"7\\n"}' }],
+});
+const writeSummary = 'fs.write {"path":"count.txt","content":"7\\n"}';
+
+/** The emulator got `count` requests, no two alike: nothing was asked twice. */
+function expectNoRepeatedRequests(count: number): void {
+  const bodies = emulator.requests.map((request) => JSON.stringify(request.body));
+  expect(bodies).toHaveLength(count);
+  expect(new Set(bodies).size).toBe(count);
 }
 
 describe('agent.delegate', () => {
@@ -138,60 +162,173 @@ describe('agent.delegate', () => {
     });
   });
 
-  it("a child's approval is answered on the parent's channel; asked again, the parent gets the child's result", async () => {
+  it("a child's approval is asked and approved on the parent's channel; the same parent turn then answers with the child's result", async () => {
     const home = twoAgentHome('{}');
     const workspace = tempDir();
-    const delegate = (id: string) =>
-      completion({
-        toolCalls: [
-          {
-            id,
-            name: 'agent_delegate',
-            arguments: '{"agent":"helper","task":"Write the count to count.txt"}',
-          },
-        ],
-      });
-    emulator.reply(
-      delegate('call_1'),
-      completion({
-        toolCalls: [{ id: 'call_w', name: 'fs_write', arguments: '{"path":"count.txt","content":"7\\n"}' }],
-      }),
-      completion({ text: 'The helper is waiting for your approval.' }),
-    );
+    emulator.reply(delegateWrite, helperWrites);
     const first = await runCliAsync(
       home,
       ['run', 'Have the helper write the count', '--agent', 'boss', '--json'],
       {},
       workspace,
     );
-    expect(first.code).toBe(0);
-    const parent = (JSON.parse(first.stdout) as { sessionId: string }).sessionId;
-    const waiting = chatMessages(2).at(-1) as { role: string; content: string };
-    expect(waiting.role).toBe('tool');
-    const approvalId = /approval (\S+),/.exec(waiting.content)?.[1] as string;
-    expect(waiting.content).toContain(`pyclaw approvals approve ${approvalId}`);
-
-    emulator.reply(completion({ text: 'Wrote 7 to count.txt.' }));
-    const approved = await runCliAsync(home, ['approvals', 'approve', approvalId], {}, workspace);
-    expect(approved.code).toBe(0);
-    expect(readFileSync(join(workspace, 'count.txt'), 'utf8')).toBe('7\n');
-
-    emulator.reply(delegate('call_2'), completion({ text: 'Done: the helper wrote 7 to count.txt.' }));
-    const second = await runCliAsync(home, ['run', 'Go on', '--session', parent, '--json'], {}, workspace);
-    expect(second.code).toBe(0);
-    expect(JSON.parse(second.stdout).outcome.answer).toBe('Done: the helper wrote 7 to count.txt.');
-    expect(chatMessages(5).at(-1)).toMatchObject({
-      role: 'tool',
-      content: expect.stringContaining('Wrote 7 to count.txt.'),
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(1);
+    const waiting = JSON.parse(first.stdout) as { sessionId: string; outcome: TurnOutcome };
+    const parent = waiting.sessionId;
+    expect(waiting.outcome).toMatchObject({
+      status: 'waiting',
+      approval: { tool: 'agent.delegate', summary: `agent "helper" asks: ${writeSummary}`, inDoubt: false },
     });
-    expect(emulator.requests).toHaveLength(6);
-    inspect(home, ({ tasks, events }) => {
+    const { approvalId } = (waiting.outcome as Extract<TurnOutcome, { status: 'waiting' }>).approval;
+    const childSession = inspect(home, ({ tasks }) => tasks[0]?.childSessionId as string);
+    // only the parent's approval is listed: the child's is answered through it
+    const listed = JSON.parse(runCli(home, ['approvals', 'list', '--json']).stdout) as PendingApproval[];
+    expect(listed).toEqual([
+      expect.objectContaining({
+        approvalId,
+        sessionId: parent,
+        relayed: { sessionId: childSession, approvalId: expect.any(String) },
+      }),
+    ]);
+    expect(emulator.requests).toHaveLength(2);
+
+    emulator.reply(
+      completion({ text: 'Wrote 7 to count.txt.' }),
+      completion({ text: 'Done: the helper wrote 7 to count.txt.' }),
+    );
+    const approved = await runCliAsync(
+      home,
+      ['approvals', 'approve', approvalId, '--always', '--json'],
+      {},
+      workspace,
+    );
+    expect(approved.stderr).toBe('');
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({
+      sessionId: parent,
+      resumed: [
+        {
+          status: 'completed',
+          turnId: waiting.outcome.turnId,
+          answer: 'Done: the helper wrote 7 to count.txt.',
+        },
+      ],
+    });
+    expect(readFileSync(join(workspace, 'count.txt'), 'utf8')).toBe('7\n');
+    expect(chatMessages(3).at(-1)).toMatchObject({
+      role: 'tool',
+      content: expect.stringContaining('\nWrote 7 to count.txt.\n</data>'),
+    });
+    expectNoRepeatedRequests(4);
+    // approving always grants the helper's write, not the boss's delegation
+    const grants = JSON.parse(runCli(home, ['grants', 'list', '--json']).stdout) as unknown[];
+    expect(grants).toEqual([
+      expect.objectContaining({ agentId: 'helper', match: expect.objectContaining({ tool: 'fs.write' }) }),
+    ]);
+
+    inspect(home, ({ tasks, events, verified }) => {
       expect(tasks).toHaveLength(1);
       expect(tasks[0]).toMatchObject({ status: 'done', result: 'Wrote 7 to count.txt.', attempts: 2 });
-      const sent = events(parent).filter((event) => event.type === 'a2a.sent');
-      expect(sent.map((event) => (event.payload as { messageId: string }).messageId)).toEqual([
-        tasks[0]?.id,
-        tasks[0]?.id,
+      const parentEvents = events(parent);
+      const count = (type: string) => parentEvents.filter((event) => event.type === type).length;
+      expect([
+        count('turn.started'),
+        count('a2a.sent'),
+        count('a2a.received'),
+        count('turn.completed'),
+      ]).toEqual([1, 1, 1, 1]);
+      const resolved = (session: string) =>
+        events(session)
+          .filter((event) => event.type === 'approval.resolved')
+          .map((event) => event.payload);
+      expect(resolved(parent)).toEqual([
+        expect.objectContaining({ approvalId, decision: 'approve', scope: 'forever', by: 'user:cli' }),
+      ]);
+      expect(resolved(childSession)).toEqual([
+        expect.objectContaining({ decision: 'approve', scope: 'forever', by: 'user:cli' }),
+      ]);
+      expect(verified(parent) && verified(childSession)).toBe(true);
+    });
+  });
+
+  it("a child's approval denied in the parent's chat: the child answers without the write and the parent is told", async () => {
+    const home = twoAgentHome('{}');
+    const workspace = tempDir();
+    emulator.reply(
+      delegateWrite,
+      helperWrites,
+      completion({ text: 'I could not write count.txt: a human said no.' }),
+      completion({ text: 'The helper was not allowed to write the count.' }),
+    );
+    const running = startCli(home, ['chat', '--agent', 'boss'], {}, workspace);
+    running.child.stdin.write('Have the helper write the count\n');
+    while (!/waiting for approval/.test(running.output().stderr)) await sleep(50);
+    running.child.stdin.end('/deny\n');
+    const chat = await running.result;
+    expect(chat.code).toBe(0);
+    expect(chat.stderr).toMatch(/waiting for approval \S+: agent "helper" asks: fs\.write/);
+    expect(chat.stdout).toContain('The helper was not allowed to write the count.');
+    expect(existsSync(join(workspace, 'count.txt'))).toBe(false);
+    expect(chatMessages(2).at(-1)).toMatchObject({
+      role: 'tool',
+      content: expect.stringContaining('denied by user:chat'),
+    });
+    expect(chatMessages(3).at(-1)).toMatchObject({
+      role: 'tool',
+      content: expect.stringContaining(
+        `\nI could not write count.txt: a human said no.\n(user:chat denied: agent "helper" asks: ${writeSummary})\n</data>`,
+      ),
+    });
+    expectNoRepeatedRequests(4);
+    inspect(home, ({ tasks, events, verified }) => {
+      expect(tasks).toHaveLength(1);
+      expect(tasks[0]).toMatchObject({
+        status: 'done',
+        result: 'I could not write count.txt: a human said no.',
+      });
+      const parent = tasks[0]?.fromSessionId as string;
+      const ends = events(parent).filter(
+        (event) => event.type.startsWith('turn.') && event.type !== 'turn.phase',
+      );
+      expect(ends.map((event) => event.type)).toEqual(['turn.started', 'turn.completed']);
+      expect(verified(parent) && verified(tasks[0]?.childSessionId as string)).toBe(true);
+    });
+  });
+
+  it("the child's tokens count toward the parent turn's budget: a child that spends it stops the parent", async () => {
+    const home = twoAgentHome('{}', 'budget: { perTurn: { tokens: 200 } }');
+    emulator.reply(
+      completion({
+        toolCalls: [
+          { id: 'call_d', name: 'agent_delegate', arguments: '{"agent":"helper","task":"Count the apples"}' },
+        ],
+      }),
+      completion({ text: 'There are 7 apples.', usage: { prompt_tokens: 300, completion_tokens: 40 } }),
+    );
+    const run = await runCliAsync(home, [
+      'run',
+      'Ask the helper to count the apples',
+      '--agent',
+      'boss',
+      '--json',
+    ]);
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout) as { sessionId: string; outcome: TurnOutcome };
+    expect(result.outcome).toMatchObject({
+      status: 'failed',
+      code: 'governor.stop',
+      error: expect.stringContaining('357 tokens'),
+    });
+    expect(emulator.requests).toHaveLength(2);
+    inspect(home, ({ events }) => {
+      const received = events(result.sessionId).filter((event) => event.type === 'a2a.received');
+      expect(received.map((event) => event.payload)).toEqual([
+        expect.objectContaining({
+          from: 'helper',
+          result: 'There are 7 apples.',
+          usage: { inputTokens: 300, outputTokens: 40 },
+        }),
       ]);
     });
   });
