@@ -15,7 +15,7 @@ export function stopBeforeModelCall(
   if (step > maxSteps) {
     return fail('limit.steps', `the turn used its ${maxSteps} model steps (maxSteps) without an answer`);
   }
-  const elapsedMs = input.now - turn.startedAt;
+  const elapsedMs = input.now - turn.startedAt - humanWaitMs(turn);
   if (elapsedMs > maxWallTimeMs) {
     return fail(
       'limit.wall-time',
@@ -27,6 +27,23 @@ export function stopBeforeModelCall(
     maxRepeats,
   );
   return loop && fail(loop.code, loop.message);
+}
+
+/**
+ * How long the turn waited for humans to answer its approvals (overlapping waits counted once): a
+ * turn's wall time is its own work, so an answer given after lunch does not fail it.
+ */
+function humanWaitMs(turn: TurnRecord): number {
+  const waits = turn.approvals
+    .flatMap(({ askedAt, answeredAt }) => (answeredAt === undefined ? [] : [[askedAt, answeredAt] as const]))
+    .sort(([a], [b]) => a - b);
+  let total = 0;
+  let coveredUntil = Number.NEGATIVE_INFINITY;
+  for (const [from, to] of waits) {
+    total += Math.max(0, to - Math.max(from, coveredUntil));
+    coveredUntil = Math.max(coveredUntil, to);
+  }
+  return total;
 }
 
 /** Why the turn must not request one more tool call. */

@@ -39,6 +39,9 @@ interface ApprovalRequest {
   callId: string;
   kind: ApprovalKind;
   seq: number;
+  /** When it was asked, and when answered. */
+  askedAt: number;
+  answeredAt?: number;
 }
 
 /** A turn's events, indexed for the questions the brain asks of them. */
@@ -118,12 +121,20 @@ function record(turn: TurnRecord, event: StoredEvent): void {
     case 'approval.requested': {
       const request = parsePayload(event, eventPayloadSchemas['approval.requested']);
       const kind = request.relayed ? 'relayed' : request.inDoubt === true ? 'in-doubt' : 'gate';
-      turn.approvals.push({ approvalId: request.approvalId, callId: request.callId, kind, seq: event.seq });
+      turn.approvals.push({
+        approvalId: request.approvalId,
+        callId: request.callId,
+        kind,
+        seq: event.seq,
+        askedAt: event.ts,
+      });
       return;
     }
     case 'approval.resolved': {
       const resolution = parsePayload(event, eventPayloadSchemas['approval.resolved']);
       turn.resolutions.set(resolution.approvalId, resolution);
+      const request = turn.approvals.find((approval) => approval.approvalId === resolution.approvalId);
+      if (request) request.answeredAt ??= event.ts;
       return;
     }
     case 'tool.started':

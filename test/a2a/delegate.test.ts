@@ -20,8 +20,12 @@ beforeEach(async () => {
 });
 afterEach(() => emulator.close());
 
-/** Two agents on the emulator: boss may delegate, and so may helper, but only boss's session is shallow enough. */
-function twoAgentHome(a2a: string, bossModels = ''): string {
+/**
+ * Two agents on the emulator: boss may delegate, and so may helper, but only boss's session is shallow
+ * enough. `budget`: boss's `models.budget`; `limits`: both agents' turn limits.
+ */
+function twoAgentHome(a2a: string, options: { budget?: string; limits?: string } = {}): string {
+  const limits = options.limits ? `limits: ${options.limits}` : '';
   const home = tempDir();
   expect(runCli(home, ['init']).code).toBe(0);
   writeFileSync(
@@ -32,13 +36,15 @@ agents:
   boss:
     models:
       default: { provider: emu, model: gpt-boss }
-      ${bossModels}
+      ${options.budget ? `budget: ${options.budget}` : ''}
     tools: [agent.delegate]
+    ${limits}
   helper:
     identity: { role: a statistician who counts fruit }
     models:
       default: { provider: emu, model: gpt-helper }
     tools: [agent.delegate, fs.read, fs.write]
+    ${limits}
 policy:
   rules:
     - { tool: agent.delegate, decision: allow }
@@ -163,7 +169,9 @@ describe('agent.delegate', () => {
   });
 
   it("a child's approval is asked and approved on the parent's channel; the same parent turn then answers with the child's result", async () => {
-    const home = twoAgentHome('{}');
+    // the human answers later than the turns' wall-time limit, which counts only the turns' own work
+    const wallTimeMs = 4000;
+    const home = twoAgentHome('{}', { limits: `{ maxWallTimeMs: ${wallTimeMs} }` });
     const workspace = tempDir();
     emulator.reply(delegateWrite, helperWrites);
     const first = await runCliAsync(
@@ -193,6 +201,7 @@ describe('agent.delegate', () => {
     ]);
     expect(emulator.requests).toHaveLength(2);
 
+    await sleep(wallTimeMs + 500);
     emulator.reply(
       completion({ text: 'Wrote 7 to count.txt.' }),
       completion({ text: 'Done: the helper wrote 7 to count.txt.' }),
@@ -297,7 +306,7 @@ describe('agent.delegate', () => {
   });
 
   it("the child's tokens count toward the parent turn's budget: a child that spends it stops the parent", async () => {
-    const home = twoAgentHome('{}', 'budget: { perTurn: { tokens: 200 } }');
+    const home = twoAgentHome('{}', { budget: '{ perTurn: { tokens: 200 } }' });
     emulator.reply(
       completion({
         toolCalls: [

@@ -130,3 +130,73 @@ describe('a call in doubt after the process died mid-call', () => {
     expect(driver.log.events.filter((event) => event.type === 'tool.started')).toHaveLength(1);
   });
 });
+
+describe('an approval a running call relays from another session', () => {
+  const delegate = { toolCalls: [{ name: 'agent.delegate', arguments: { agent: 'helper', task: 'write' } }] };
+
+  /** A delegation whose first run waits on the helper's approval; run again, it has the helper's answer. */
+  function delegating(limits?: { maxWallTimeMs: number }): TurnDriver {
+    let runs = 0;
+    const run = () =>
+      ++runs === 1 ? { relay: 'agent "helper" asks: fs.write' } : { preview: 'helper answered' };
+    return new TurnDriver({
+      replies: [delegate, { text: 'Done.' }],
+      tools: { 'agent.delegate': { idempotent: true, run } },
+      limits,
+    });
+  }
+
+  function waitingOn(driver: TurnDriver): string {
+    const waiting = driver.run();
+    if (waiting.kind !== 'await-approval') throw new Error(`expected to wait, got ${waiting.kind}`);
+    expect(waiting.callId).toBe('plan-1.0');
+    expect(driver.decide()).toEqual(waiting);
+    return waiting.approvalId;
+  }
+
+  it.each(['approve', 'deny'] as const)(
+    'waits for it, then runs the call again once it is answered (%s)',
+    (decision) => {
+      const driver = delegating();
+      driver.resolve(waitingOn(driver), decision);
+      expect(driver.run()).toEqual({ kind: 'done', outcome: 'completed' });
+      expect(driver.labels().filter((line) => line.startsWith('run '))).toEqual([
+        'run plan-1.0',
+        'run plan-1.0 again',
+      ]);
+      const results = driver.log.events.filter((event) => event.type === 'tool.result');
+      expect(results.map((event) => event.payload)).toEqual([
+        { callId: 'plan-1.0', isError: false, preview: 'helper answered' },
+      ]);
+    },
+  );
+
+  it('leaves the time a human took to answer out of the turn’s wall time', () => {
+    const driver = delegating({ maxWallTimeMs: 30_000 });
+    const approvalId = waitingOn(driver);
+    driver.log.now += 3_600_000;
+    driver.resolve(approvalId, 'approve');
+    expect(driver.run()).toEqual({ kind: 'done', outcome: 'completed' });
+  });
+});
+
+describe('waiting for humans and the wall-time limit', () => {
+  it('counts waits for approvals asked together once, so the turn’s own work still meets its limit', () => {
+    const driver = new TurnDriver({
+      replies: [{ toolCalls: [ls, { name: 'shell.exec', arguments: { command: 'pwd' } }] }, { text: 'late' }],
+      tools: { 'shell.exec': {} },
+      policy: { 'shell.exec': 'ask' },
+      limits: { maxWallTimeMs: 9_000 },
+    });
+    const first = driver.run();
+    if (first.kind !== 'await-approval') throw new Error('expected to wait');
+    driver.log.now += 3_600_000;
+    driver.resolve(first.approvalId, 'approve');
+    driver.resolve('approval-plan-1.1', 'approve');
+    expect(driver.run()).toEqual({ kind: 'done', outcome: 'failed' });
+    // the turn's own 13 s of work: the hour both approvals waited through is left out, and only once
+    expect(driver.labels().at(-2)).toBe(
+      'fail limit.wall-time: the turn has run for 13000 ms, over its limit of 9000 ms (maxWallTimeMs)',
+    );
+  });
+});

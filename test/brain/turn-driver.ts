@@ -6,7 +6,8 @@ export type ModelReply =
   | { text?: string; toolCalls?: { name: string; arguments: Record<string, unknown> }[] }
   | { error: string };
 
-type ToolRun = (input: Record<string, unknown>) => { preview: string; isError?: boolean };
+/** A tool's result, or `relay`: the call waits on an approval asked in another session, with this summary. */
+type ToolRun = (input: Record<string, unknown>) => { preview: string; isError?: boolean } | { relay: string };
 
 export interface ScriptedTool {
   idempotent?: boolean;
@@ -122,7 +123,18 @@ export class TurnDriver {
         log.append('tool.started', { callId }, stepId);
         if (this.crashDuring === callId) return false;
         const run: ToolRun = this.script.tools?.[call.name]?.run ?? readsPath;
-        const { preview, isError = false } = run(call.arguments);
+        const result = run(call.arguments);
+        if ('relay' in result) {
+          const approvalId = `relayed-${callId}-${log.events.length}`;
+          const relayed = { sessionId: 'child-session', approvalId: `child-${approvalId}` };
+          log.append(
+            'approval.requested',
+            { approvalId, callId, tool: call.name, summary: result.relay, relayed },
+            stepId,
+          );
+          return true;
+        }
+        const { preview, isError = false } = result;
         log.append('tool.result', { callId, isError, preview }, stepId);
         return true;
       }
