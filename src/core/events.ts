@@ -91,7 +91,7 @@ export const eventPayloadSchemas = {
     decision: z.enum(['approve', 'deny']),
     scope: grantScope.optional(),
     /** How long an `until` approval holds. */
-    durationMs: z.number().positive().optional(),
+    durationMs: z.number().nonnegative().optional(),
     by: z.string(),
   }),
   'grant.created': z.looseObject({

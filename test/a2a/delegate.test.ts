@@ -10,9 +10,11 @@ import { openDatabase } from '../../src/storage/index.js';
 import type { Emulator } from '../emulators/http-emulator.js';
 import { completion, startOpenAiEmulator } from '../emulators/openai.js';
 import { runCli, runCliAsync, startCli } from '../helpers/cli.js';
+import { useServer } from '../helpers/serve.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
+const startServer = useServer();
 const canary = 'canary-a2a-4f1c9e7b2d';
 let emulator: Emulator;
 beforeEach(async () => {
@@ -24,13 +26,9 @@ afterEach(() => emulator.close());
  * Two agents on the emulator: boss may delegate, and so may helper, but only boss's session is shallow
  * enough. `budget`: boss's `models.budget`; `limits`: both agents' turn limits.
  */
-function twoAgentHome(a2a: string, options: { budget?: string; limits?: string } = {}): string {
+function twoAgentConfig(a2a: string, options: { budget?: string; limits?: string } = {}): string {
   const limits = options.limits ? `limits: ${options.limits}` : '';
-  const home = tempDir();
-  expect(runCli(home, ['init']).code).toBe(0);
-  writeFileSync(
-    join(home, 'config.yaml'),
-    `providers:
+  return `providers:
   emu: { kind: openai, baseURL: "${emulator.url}/v1", maxAttempts: 1, timeoutMs: 20000 }
 agents:
   boss:
@@ -49,8 +47,13 @@ policy:
   rules:
     - { tool: agent.delegate, decision: allow }
 a2a: ${a2a}
-`,
-  );
+`;
+}
+
+function twoAgentHome(...config: Parameters<typeof twoAgentConfig>): string {
+  const home = tempDir();
+  expect(runCli(home, ['init']).code).toBe(0);
+  writeFileSync(join(home, 'config.yaml'), twoAgentConfig(...config));
   return home;
 }
 
@@ -303,6 +306,41 @@ describe('agent.delegate', () => {
       expect(ends.map((event) => event.type)).toEqual(['turn.started', 'turn.completed']);
       expect(verified(parent) && verified(tasks[0]?.childSessionId as string)).toBe(true);
     });
+  });
+
+  it("over the HTTP API, the parent's approval is listed and approved for a while; the grant is the helper's", async () => {
+    const server = await startServer(twoAgentConfig('{}'));
+    emulator.reply(delegateWrite, helperWrites);
+    const session = (await server.call('/v1/sessions', { method: 'POST', json: { agentId: 'boss' } })).body
+      .id;
+    const asked = await server.call(`/v1/sessions/${session}/messages`, {
+      method: 'POST',
+      json: { text: 'Have the helper write the count' },
+    });
+    expect(asked.body.outcome).toMatchObject({ status: 'waiting', approval: { tool: 'agent.delegate' } });
+    const pending = (await server.call('/v1/approvals')).body;
+    expect(pending).toEqual([
+      expect.objectContaining({ sessionId: session, summary: `agent "helper" asks: ${writeSummary}` }),
+    ]);
+
+    emulator.reply(
+      completion({ text: 'Wrote 7 to count.txt.' }),
+      completion({ text: 'Done: the helper wrote 7 to count.txt.' }),
+    );
+    const approved = await server.call(`/v1/approvals/${pending[0].approvalId}`, {
+      method: 'POST',
+      json: { decision: 'approve', scope: 'until', minutes: 30 },
+    });
+    expect(approved.body.resumed).toEqual([
+      expect.objectContaining({ status: 'completed', answer: 'Done: the helper wrote 7 to count.txt.' }),
+    ]);
+    expect(readFileSync(join(server.workspace, 'count.txt'), 'utf8')).toBe('7\n');
+    const grants = (await server.call('/v1/grants')).body;
+    expect(grants).toEqual([
+      expect.objectContaining({ agentId: 'helper', tool: 'fs.write', scope: 'until', status: 'live' }),
+    ]);
+    expect(grants[0].expiresAt - Date.now()).toBeGreaterThan(29 * 60_000);
+    expectNoRepeatedRequests(4);
   });
 
   it("the child's tokens count toward the parent turn's budget: a child that spends it stops the parent", async () => {
