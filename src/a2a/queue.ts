@@ -1,4 +1,5 @@
 import { type Clock, newId, systemClock } from '../core/index.js';
+import { holderIsAlive } from '../runtime/index.js';
 import type { Db } from '../storage/index.js';
 
 export const taskStatuses = ['queued', 'leased', 'done', 'failed'] as const;
@@ -176,6 +177,41 @@ export class A2aQueue {
       .immediate();
   }
 
+  /**
+   * Leased tasks whose worker is gone: the lease expired, or the worker's process on this host died
+   * (before its lease runs out). Only those sent to `toAgent`, when given.
+   */
+  staleLeases(toAgent?: string): A2aTask[] {
+    const now = this.clock.now();
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM a2a_messages WHERE status = 'leased' AND (@agent IS NULL OR to_agent = @agent)
+           ORDER BY created_at, id`,
+      )
+      .all({ agent: toAgent ?? null }) as TaskRow[];
+    return rows
+      .map(taskFromRow)
+      .filter((task) => (task.leaseExpiresAt ?? 0) <= now || !workerIsAlive(task.leaseOwner));
+  }
+
+  /**
+   * Gives the stale leased tasks back to the queue, free to take at once, with their child session and
+   * attempts kept; returns those released. A lease renewed in the meantime is left alone.
+   */
+  releaseStale(toAgent?: string): A2aTask[] {
+    return this.db
+      .transaction(() => {
+        const release = this.db.prepare(
+          `UPDATE a2a_messages SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL
+             WHERE id = ? AND status = 'leased' AND lease_owner IS ? AND lease_expires_at IS ?`,
+        );
+        return this.staleLeases(toAgent).filter(
+          (task) => release.run(task.id, task.leaseOwner, task.leaseExpiresAt).changes === 1,
+        );
+      })
+      .immediate();
+  }
+
   /** Extends the lease; false when `owner` no longer holds it. */
   renew(id: string, owner: string, ttlMs: number): boolean {
     return (
@@ -229,6 +265,12 @@ export class A2aQueue {
         .run(this.clock.now() + restMs, id, owner).changes === 1
     );
   }
+}
+
+/** A lease owner reads `host:pid:attempt` (see `leaseOwner`); one in another form counts as alive. */
+function workerIsAlive(owner: string | null): boolean {
+  const match = owner === null ? null : /^(.+):(\d+):[^:]+$/.exec(owner);
+  return !match || holderIsAlive({ host: match[1] as string, pid: Number(match[2]) });
 }
 
 function taskFromRow(row: TaskRow): A2aTask {

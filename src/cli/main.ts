@@ -158,6 +158,14 @@ function buildProgram(): Command {
     .action(async (id, options) => (await import('./commands/sessions.js')).verify(id, options));
 
   sessions
+    .command('clear-cache <session>')
+    .description(
+      "drop the rows derived from a session's events (turn index, open turns, latest summary and pack marks, artifact refs) and rebuild them from the log; the events are never changed",
+    )
+    .addOption(jsonOption())
+    .action(async (id, options) => (await import('./commands/sessions.js')).clearCache(id, options));
+
+  sessions
     .command('replay <session>')
     .description('rebuild every turn from the log, without calling any model, and print the transcript')
     .addOption(jsonOption())
@@ -216,10 +224,12 @@ function buildProgram(): Command {
 
   program
     .command('doctor')
-    .description('check storage, event chains, artifacts, providers, tools, channels, disk and clock')
+    .description(
+      'check storage, memory index, event chains, artifacts, leases, providers, tools (SSH keys and known hosts too), channels, disk and clock',
+    )
     .option(
       '--fix',
-      'apply the safe repairs: checkpoint the WAL, gc unreferenced artifacts, release stale leases',
+      'apply the safe repairs: checkpoint the WAL, rebuild the memory words index, gc unreferenced artifacts, release leases of processes that are gone, queue again delegated tasks whose worker is gone',
     )
     .option('--full', "verify every session's hash chain (default: the 20 most recent)")
     .addOption(jsonOption())
@@ -252,6 +262,14 @@ function buildProgram(): Command {
     .option('--role <role>', 'the identity\'s role, e.g. "a careful release engineer"')
     .option('--model <provider/model>', 'default model, e.g. ollama/llama3.1')
     .action(async (id, options) => (await import('./commands/agents.js')).add(id, options));
+
+  agents
+    .command('reset <agent>')
+    .description(
+      "recover a stuck agent: release leases its sessions' dead processes hold, queue again its delegated tasks whose worker is gone, record its identity from config.yaml if it changed, and name its interrupted turns and pending approvals; never runs a turn, never deletes an event",
+    )
+    .addOption(jsonOption())
+    .action(async (id, options) => (await import('./commands/agents.js')).reset(id, options));
 
   const a2a = program.command('a2a').description('tasks agents delegate to each other (agent.delegate)');
   a2a

@@ -6,6 +6,12 @@ export function reportError(error: unknown): number {
     process.stderr.write(`pyclaw: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
     return 1;
   }
+  if (String((error as { code?: unknown }).code).startsWith('SQLITE_CORRUPT')) {
+    process.stderr.write(
+      `pyclaw: the database is damaged (${(error as Error).message}): \`pyclaw doctor\` says where, and \`pyclaw doctor --fix\` rebuilds what can be rebuilt\n`,
+    );
+    return 1;
+  }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`pyclaw: internal error: ${message}\n`);
   return 70;

@@ -1,7 +1,7 @@
 import { accessSync, constants, statfsSync } from 'node:fs';
-import { toolIdMatches } from '../core/index.js';
 import type { PyclawApp } from '../runtime/index.js';
 import { type CheckResult, ok } from './check-result.js';
+import { agentsUse } from './tool-use.js';
 
 const diskWarnBytes = 1024 ** 3;
 const diskFailBytes = 100 * 1024 ** 2;
@@ -16,13 +16,7 @@ export function chromiumCheck(app: PyclawApp): CheckResult[] {
     accessSync(executablePath, constants.X_OK);
     return [ok('tools', 'chromium', executablePath)];
   } catch {
-    const browserTools = app.tools().specs(['browser.*']);
-    const used = app
-      .registry()
-      .list()
-      .some((agent) =>
-        browserTools.some((spec) => agent.tools.some((pattern) => toolIdMatches(pattern, spec.name))),
-      );
+    const used = agentsUse(app, ['browser.*']);
     return [
       {
         area: 'tools',

@@ -1,5 +1,4 @@
 import type { PyclawApp } from '../runtime/index.js';
-import { releaseStaleLeases, staleLeases } from '../runtime/index.js';
 import { type CheckResult, ok } from './check-result.js';
 
 /** Without `--full`, the chains of this many most recent sessions are verified. */
@@ -47,23 +46,4 @@ export async function artifactCheck(app: PyclawApp, fix: boolean): Promise<Check
       fixed: `removed ${gc.removed.length} unreferenced or expired blob(s)`,
     },
   ];
-}
-
-export function leaseCheck(app: PyclawApp, fix: boolean): CheckResult {
-  const stale = staleLeases(app.db);
-  if (stale.length === 0) return ok('runtime', 'session leases', 'none stale');
-  if (fix) {
-    const released = releaseStaleLeases(app.db);
-    return {
-      ...ok('runtime', 'session leases', 'none stale'),
-      fixed: `released ${released.length} stale lease(s)`,
-    };
-  }
-  return {
-    area: 'runtime',
-    name: 'session leases',
-    status: 'warn',
-    detail: `${stale.length} held by a process that is gone (session ${stale[0]?.sessionId}, pid ${stale[0]?.pid})`,
-    fix: 'pyclaw doctor --fix (releases them; the next run in the session takes over)',
-  };
 }

@@ -28,3 +28,4 @@ export {
 } from './memory-store.js';
 export { normalizeText, textHash } from './normalize.js';
 export { type MessageSender, turnScopes, userScopeOf } from './turn-scopes.js';
+export { rebuildWordsIndex, wordsIndexProblem } from './words-index.js';

@@ -34,7 +34,15 @@ export { replaySession, type SessionReplay } from './replay-session.js';
 export { type RunSessionOptions, type RunSessionResult, runInSession } from './run-session.js';
 export { type Schedule, scheduleSchema } from './schedule-config.js';
 export { Scheduler } from './scheduler.js';
-export { type LeaseOptions, releaseStaleLeases, SessionLease, staleLeases } from './session-lease.js';
+export {
+  type HeldLease,
+  heldLeases,
+  holderIsAlive,
+  type LeaseOptions,
+  releaseStaleLeases,
+  SessionLease,
+  staleLeases,
+} from './session-lease.js';
 export { type TurnPack, turnPacks } from './turn-packs.js';
 export {
   type ApprovalAnswer,

@@ -80,25 +80,43 @@ export class SessionLease {
   }
 }
 
-/** Leases whose holder is gone (expired, or a dead process on this host): safe to release. */
-export function staleLeases(db: Db, clock: Clock = systemClock): Array<{ sessionId: string; pid: number }> {
-  const rows = db
-    .prepare('SELECT session_id, owner, host, pid, expires_at FROM session_leases')
-    .all() as Array<LeaseRow & { session_id: string }>;
-  return rows
-    .filter((row) => row.expires_at <= clock.now() || !holderIsAlive(row))
-    .map((row) => ({ sessionId: row.session_id, pid: row.pid }));
+export interface HeldLease {
+  sessionId: string;
+  host: string;
+  pid: number;
+  expiresAt: number;
 }
 
-/** Releases the stale leases; returns the sessions freed. */
-export function releaseStaleLeases(db: Db, clock: Clock = systemClock): string[] {
-  const stale = staleLeases(db, clock);
+/** Every lease recorded, stale or not. */
+export function heldLeases(db: Db): HeldLease[] {
+  return db
+    .prepare('SELECT session_id AS sessionId, host, pid, expires_at AS expiresAt FROM session_leases')
+    .all() as HeldLease[];
+}
+
+/** Leases whose holder is gone (expired, or a dead process on this host): safe to release. */
+export function staleLeases(db: Db, clock: Clock = systemClock): Array<{ sessionId: string; pid: number }> {
+  return heldLeases(db)
+    .filter((lease) => lease.expiresAt <= clock.now() || !holderIsAlive(lease))
+    .map(({ sessionId, pid }) => ({ sessionId, pid }));
+}
+
+/**
+ * Releases the stale leases (of the sessions `only` accepts, when given); returns the sessions freed.
+ */
+export function releaseStaleLeases(
+  db: Db,
+  clock: Clock = systemClock,
+  only: (sessionId: string) => boolean = () => true,
+): string[] {
+  const stale = staleLeases(db, clock).filter((lease) => only(lease.sessionId));
   const release = db.prepare('DELETE FROM session_leases WHERE session_id = ? AND pid = ?');
   for (const { sessionId, pid } of stale) release.run(sessionId, pid);
   return stale.map((lease) => lease.sessionId);
 }
 
-function holderIsAlive(held: LeaseRow): boolean {
+/** Whether the process `pid` on `host` may still be running: one on another host is assumed to be. */
+export function holderIsAlive(held: { host: string; pid: number }): boolean {
   if (held.host !== hostname()) return true;
   if (held.pid === process.pid) return true;
   try {

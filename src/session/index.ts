@@ -1,3 +1,4 @@
+export { artifactHashesIn } from './artifact-refs.js';
 export { EventLog, type SeqRange } from './event-log.js';
 export {
   type SessionInfo,

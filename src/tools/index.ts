@@ -29,9 +29,10 @@ export {
 export { McpServers, type McpServersOptions } from './mcp/mcp-servers.js';
 export { mcpAnnotations, mcpToolId } from './mcp/mcp-tools.js';
 export { loadPlugins } from './plugins.js';
-export type { SshSecrets } from './ssh/private-key.js';
-export { type SshConfig, sshConfigSchema } from './ssh/ssh-config.js';
-export { sshTools } from './ssh/ssh-tools.js';
+export { knownHostEntries } from './ssh/known-hosts.js';
+export { resolvePrivateKey, type SshSecrets } from './ssh/private-key.js';
+export { type SshConfig, type SshHost, sshConfigSchema } from './ssh/ssh-config.js';
+export { expandHome, sshTools } from './ssh/ssh-tools.js';
 export {
   type ToolCallRequest,
   ToolHost,

@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../src/diagnostics/index.js';
 import { openApp } from '../../src/runtime/index.js';
 import { mcpServerCommand } from '../fixtures/mcp-fixture.js';
 import { runCli } from '../helpers/cli.js';
+import { check, doctor } from '../helpers/doctor.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
@@ -27,12 +27,6 @@ function homeWith(config = scriptedAgent): string {
   return home;
 }
 
-function doctor(home: string, ...flags: string[]): { code: number | null; checks: CheckResult[] } {
-  const result = runCli(home, ['doctor', '--json', ...flags]);
-  return { code: result.code, checks: JSON.parse(result.stdout) as CheckResult[] };
-}
-
-const check = (checks: CheckResult[], name: string) => checks.find((c) => c.name === name) as CheckResult;
 const blobFile = (home: string, hash: string) =>
   join(home, 'artifacts', 'sha256', hash.slice(0, 2), hash.slice(2, 4), hash);
 

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { stringify } from 'yaml';
 import { PyclawError } from '../../core/index.js';
+import { type AgentReset, resetAgent } from '../../diagnostics/index.js';
 import type { AgentDefinition, ModelRef } from '../../registry/index.js';
 import { addAgent } from '../../runtime/index.js';
 import { resolveHome } from '../../storage/index.js';
@@ -59,6 +60,51 @@ export function add(id: string, options: { name?: string; role?: string; model?:
   process.stdout.write(`${pc.green('✓')} added agent "${id}" to ${config}\n`);
   if (!model)
     process.stdout.write(`  it has no model yet: set agents.${id}.models.default there to run it\n`);
+}
+
+/**
+ * `pyclaw agents reset <id>`: frees what a gone process left held in the agent's sessions and tasks,
+ * records its identity from config, and says what is left for the user (open turns, approvals).
+ */
+export function reset(id: string, options: JsonOption): Promise<void> {
+  return withApp((app) => {
+    const done = resetAgent(app, id);
+    if (options.json) return printJson(done);
+    process.stdout.write(`${pc.bold('agent')} ${id}\n`);
+    for (const line of resetLines(done)) process.stdout.write(`  ${line}\n`);
+  });
+}
+
+function resetLines(done: AgentReset): string[] {
+  const { identity } = done;
+  return [
+    done.releasedLeases.length > 0
+      ? `${pc.green('released')} the leases of ${done.releasedLeases.length} session(s) held by a process that is gone: ${done.releasedLeases.join(', ')}`
+      : 'no session lease held by a process that is gone',
+    ...done.busyLeases.map(
+      (lease) =>
+        `session ${lease.sessionId} is busy: process ${lease.pid} on ${lease.host} runs a turn in it (left alone; stop that process if it hangs, then reset again)`,
+    ),
+    done.requeuedTasks.length > 0
+      ? `${pc.green('queued again')} ${done.requeuedTasks.length} delegated task(s) whose worker is gone: ${done.requeuedTasks.join(', ')}`
+      : 'no delegated task held by a worker that is gone',
+    ...(done.queuedTasks.length > 0
+      ? [
+          `${done.queuedTasks.length} delegated task(s) wait in the queue: \`pyclaw a2a work\`, or resuming the turn that delegated one, runs them`,
+        ]
+      : []),
+    identity.recorded
+      ? `${pc.green('recorded')} identity v${identity.version} from config.yaml${identity.previousVersion === null ? '' : ` (was v${identity.previousVersion})`}`
+      : `identity v${identity.version} matches config.yaml`,
+    ...[...new Set(done.interruptedTurns.map((turn) => turn.sessionId))].map(
+      (session) =>
+        `an interrupted turn in session ${session}: \`pyclaw resume --session ${session}\` finishes it`,
+    ),
+    ...done.pendingApprovals.map(
+      (pending) =>
+        `session ${pending.sessionId} waits for approval ${pending.approvalId} (${pending.tool}): \`pyclaw approvals approve|deny ${pending.approvalId}\``,
+    ),
+  ];
 }
 
 function summary(agent: AgentDefinition) {

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { StoredEvent } from '../../core/index.js';
 import { PyclawError } from '../../core/index.js';
+import { clearSessionCaches } from '../../diagnostics/index.js';
 import { type PyclawApp, replaySession } from '../../runtime/index.js';
 import { formatTime, printJson, printTable } from '../output.js';
 import { type JsonOption, withApp } from '../with-app.js';
@@ -112,5 +113,34 @@ export function replay(id: string, options: JsonOption): Promise<void> {
     if (options.json) return printJson({ sessionId: id, transcript, problems });
     process.stdout.write(transcript);
     for (const problem of problems) process.stderr.write(`pyclaw: ${problem}\n`);
+  });
+}
+
+/**
+ * `pyclaw sessions clear-cache <id>`: drops the rows derived from the session's events and makes them
+ * again from the events; says which had drifted from the log.
+ */
+export function clearCache(id: string, options: JsonOption): Promise<void> {
+  return withApp((app) => {
+    const session = requireSession(app, id);
+    const caches = clearSessionCaches(app.db, session.id);
+    if (options.json) return printJson({ sessionId: session.id, caches });
+    printTable(
+      caches,
+      [
+        { header: 'CACHE', value: (c) => c.table },
+        { header: 'DROPPED', value: (c) => c.dropped },
+        { header: 'REBUILT', value: (c) => c.rebuilt },
+        {
+          header: 'STATE',
+          value: (c) => (c.changed ? pc.yellow('had drifted, now in step') : 'was in step'),
+        },
+        { header: 'HOLDS', value: (c) => c.holds },
+      ],
+      '',
+    );
+    process.stdout.write(
+      `rebuilt from the ${app.log.last(session.id, 1)[0]?.seq ?? 0} events of session ${session.id}; the events were not changed\n`,
+    );
   });
 }

@@ -71,6 +71,7 @@ function sshExec(host: HostSchema, runOnHost: RunOnHost, config: SshConfig): Too
   });
 }
 
-function expandHome(path: string): string {
+/** `~/…` under the home directory of the user running PyClaw. */
+export function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
 }
