@@ -81,6 +81,9 @@ export interface RankedSkill {
 }
 
 const indexes = new WeakMap<readonly Skill[], SkillIndex>();
+/** Indexes by the skills' files and content hashes: each turn loads its skills afresh, mostly unchanged. */
+const indexesByContent = new Map<string, SkillIndex>();
+const indexesByContentLimit = 8;
 
 /**
  * The `n` skills that best match `query`, best first (ties by name); skills sharing no word with the
@@ -107,8 +110,15 @@ export function rankSkills(query: string, skills: readonly Skill[] | SkillIndex,
 function cachedIndex(skills: readonly Skill[]): SkillIndex {
   const cached = indexes.get(skills);
   if (cached) return cached;
-  const index = indexSkills(skills);
+  const key = skills.map((skill) => `${skill.file}\0${skill.hash}`).join('\n');
+  const index = indexesByContent.get(key) ?? indexSkills(skills);
   indexes.set(skills, index);
+  indexesByContent.delete(key);
+  indexesByContent.set(key, index);
+  for (const oldest of indexesByContent.keys()) {
+    if (indexesByContent.size <= indexesByContentLimit) break;
+    indexesByContent.delete(oldest);
+  }
   return index;
 }
 

@@ -13,6 +13,7 @@ const formatVersion = 1;
 /**
  * Parsed SKILL.md files by path, reused while a file keeps its size and modification time, so a turn
  * does not re-parse every skill's YAML. Only a cache: an unreadable or foreign file is ignored and rebuilt.
+ * The file is read once per process; later loads use the entries kept in memory.
  */
 export class SkillCache {
   private changed = false;
@@ -24,15 +25,12 @@ export class SkillCache {
   ) {}
 
   static open(file: string): SkillCache {
-    try {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown; entries?: unknown };
-      if (data.version === formatVersion && data.entries && typeof data.entries === 'object') {
-        return new SkillCache(file, new Map(Object.entries(data.entries as Record<string, Entry>)));
-      }
-    } catch {
-      // missing or unreadable: start empty
+    let entries = openedEntries.get(file);
+    if (!entries) {
+      entries = readEntries(file);
+      openedEntries.set(file, entries);
     }
-    return new SkillCache(file, new Map());
+    return new SkillCache(file, entries);
   }
 
   get(path: string, stat: Stats): Skill | undefined {
@@ -67,4 +65,19 @@ export class SkillCache {
       // a read-only home only costs the next load its parsing
     }
   }
+}
+
+/** Each cache file's entries, as this process last left them. */
+const openedEntries = new Map<string, Map<string, Entry>>();
+
+function readEntries(file: string): Map<string, Entry> {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown; entries?: unknown };
+    if (data.version === formatVersion && data.entries && typeof data.entries === 'object') {
+      return new Map(Object.entries(data.entries as Record<string, Entry>));
+    }
+  } catch {
+    // missing or unreadable: start empty
+  }
+  return new Map();
 }
