@@ -1,18 +1,21 @@
 import type { Db } from '../storage/index.js';
+import { preparedOnce } from './prepared.js';
 
 export interface OpenTurn {
   sessionId: string;
   turnId: string;
 }
 
+const openTurnsQuery = preparedOnce((db) =>
+  db.prepare<{ session: string | null }, OpenTurn>(
+    `SELECT session_id AS sessionId, turn_id AS turnId FROM open_turns
+     WHERE @session IS NULL OR session_id = @session ORDER BY session_id, started_seq`,
+  ),
+);
+
 /** Turns that started and never completed or failed: interrupted, or waiting for an approval. */
 export function findOpenTurns(db: Db, sessionId?: string): OpenTurn[] {
-  return db
-    .prepare(
-      `SELECT session_id AS sessionId, turn_id AS turnId FROM open_turns
-       WHERE @session IS NULL OR session_id = @session ORDER BY session_id, started_seq`,
-    )
-    .all({ session: sessionId ?? null }) as OpenTurn[];
+  return openTurnsQuery(db).all({ session: sessionId ?? null });
 }
 
 /** Sessions with at least one open turn, each once. */

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { type Clock, newId, PyclawError, systemClock } from '../core/index.js';
 import type { Db } from '../storage/index.js';
+import { preparedOnce } from './prepared.js';
 
 export interface LeaseOptions {
   /** A lease not renewed for this long is free to take; it is renewed at a third of it. */
@@ -16,6 +17,19 @@ interface LeaseRow {
 }
 
 const defaultTtlMs = 15_000;
+
+const statementsFor = preparedOnce((db) => ({
+  held: db.prepare<[string], LeaseRow>(
+    'SELECT owner, host, pid, expires_at FROM session_leases WHERE session_id = ?',
+  ),
+  take: db.prepare(
+    `INSERT INTO session_leases (session_id, owner, host, pid, expires_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (session_id) DO UPDATE SET owner = excluded.owner, host = excluded.host,
+       pid = excluded.pid, expires_at = excluded.expires_at`,
+  ),
+  renew: db.prepare('UPDATE session_leases SET expires_at = ? WHERE session_id = ? AND owner = ?'),
+  release: db.prepare('DELETE FROM session_leases WHERE session_id = ? AND owner = ?'),
+}));
 
 /**
  * One turn at a time per session, across processes: a row in `session_leases`, taken in an IMMEDIATE
@@ -41,11 +55,10 @@ export class SessionLease {
     const ttlMs = options.ttlMs ?? defaultTtlMs;
     const clock = options.clock ?? systemClock;
     const owner = newId();
+    const sql = statementsFor(db);
     const take = db.transaction(() => {
       const now = clock.now();
-      const held = db
-        .prepare('SELECT owner, host, pid, expires_at FROM session_leases WHERE session_id = ?')
-        .get(sessionId) as LeaseRow | undefined;
+      const held = sql.held.get(sessionId);
       if (held && held.expires_at > now && holderIsAlive(held)) {
         throw new PyclawError(
           'runtime.session-busy',
@@ -53,11 +66,7 @@ export class SessionLease {
           { hint: 'wait for that turn to finish, or use another --session' },
         );
       }
-      db.prepare(
-        `INSERT INTO session_leases (session_id, owner, host, pid, expires_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (session_id) DO UPDATE SET owner = excluded.owner, host = excluded.host,
-           pid = excluded.pid, expires_at = excluded.expires_at`,
-      ).run(sessionId, owner, hostname(), process.pid, now + ttlMs);
+      sql.take.run(sessionId, owner, hostname(), process.pid, now + ttlMs);
     });
     take.immediate();
     return new SessionLease(db, sessionId, owner, ttlMs, clock);
@@ -65,18 +74,14 @@ export class SessionLease {
 
   private renew(): void {
     if (this.released) return;
-    this.db
-      .prepare('UPDATE session_leases SET expires_at = ? WHERE session_id = ? AND owner = ?')
-      .run(this.clock.now() + this.ttlMs, this.sessionId, this.owner);
+    statementsFor(this.db).renew.run(this.clock.now() + this.ttlMs, this.sessionId, this.owner);
   }
 
   release(): void {
     if (this.released) return;
     this.released = true;
     clearInterval(this.heartbeat);
-    this.db
-      .prepare('DELETE FROM session_leases WHERE session_id = ? AND owner = ?')
-      .run(this.sessionId, this.owner);
+    statementsFor(this.db).release.run(this.sessionId, this.owner);
   }
 }
 
