@@ -7,5 +7,5 @@ export { type WorkedTask, workOnce } from './worker.js';
 
 /** Adds `agent.delegate` to the app's tools; agents still call it only when their `tools:` select it. */
 export function enableDelegation(app: PyclawApp): void {
-  app.tools().add([delegateTool(app)]);
+  app.offerTools([delegateTool(app)]);
 }

@@ -1,7 +1,7 @@
 import type { ArtifactStore } from '../artifact/index.js';
 import type { Logger } from '../core/index.js';
 import type { Redactor } from '../secret/index.js';
-import { loadPlugins, McpServers, ToolHost } from '../tools/index.js';
+import { loadPlugins, McpServers, type Tool, ToolHost } from '../tools/index.js';
 import type { Config } from './config.js';
 import { configuredTools, type ToolSources } from './tool-set.js';
 
@@ -22,6 +22,8 @@ export interface AppToolsOptions {
  */
 export class AppTools {
   private host: ToolHost | undefined;
+  /** Tools offered beyond config before the host was built: they join it when it is. */
+  private readonly offered: Tool[] = [];
   private plugins: Promise<void> | undefined;
   private readonly mounted = new Set<string>();
   /** The MCP servers of config, started on demand. */
@@ -38,13 +40,22 @@ export class AppTools {
     });
   }
 
-  /** The tools known without loading anything: enough for replay, which runs no tool. */
+  /**
+   * The tools known without loading anything: enough for replay, which runs no tool. Built on first
+   * use (it describes every tool's input as JSON Schema), so a command that needs no tool never pays.
+   */
   declared(): ToolHost {
-    this.host ??= new ToolHost(configuredTools(this.config, this.options.sources), {
+    this.host ??= new ToolHost([...configuredTools(this.config, this.options.sources), ...this.offered], {
       artifacts: this.options.artifacts,
       redactor: this.options.redactor,
     });
     return this.host;
+  }
+
+  /** Adds tools from beyond config (`agent.delegate`): to the host now if it is built, else when it is. */
+  offer(tools: readonly Tool[]): void {
+    if (this.host) this.host.add(tools);
+    else this.offered.push(...tools);
   }
 
   /**

@@ -17,7 +17,7 @@ import {
 } from '../secret/index.js';
 import { EventLog } from '../session/index.js';
 import { type Db, type HomePaths, openDatabase, resolveHome } from '../storage/index.js';
-import type { McpServers, ToolHost } from '../tools/index.js';
+import type { McpServers, Tool, ToolHost } from '../tools/index.js';
 import { AppTools } from './app-tools.js';
 import { type Config, loadConfig } from './config.js';
 
@@ -44,6 +44,11 @@ export interface PyclawApp {
    * config declares, which is all replay needs; plugin and MCP tools arrive with `loadTools`.
    */
   tools(): ToolHost;
+  /**
+   * Offers tools from beyond config (`agent.delegate`); agents still call them only when their `tools:`
+   * select them. They join the host when it is built, so offering them costs a command nothing.
+   */
+  offerTools(tools: readonly Tool[]): void;
   /** Memories and candidates, searching by meaning too when `memory.embeddings` is set. */
   memory(): LongTermMemory;
   /**
@@ -119,6 +124,9 @@ export async function openApp(options: OpenAppOptions = {}): Promise<PyclawApp> 
     },
     tools() {
       return tools.declared();
+    },
+    offerTools(offered) {
+      tools.offer(offered);
     },
     loadTools(patterns = Object.values(config.agents).flatMap((agent) => agent.tools)) {
       return tools.load(patterns);
