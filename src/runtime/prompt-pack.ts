@@ -75,7 +75,7 @@ export async function promptFor(env: PackEnvironment, step: PromptStep): Promise
   const calibration = env.calibration ?? processCalibration;
   const budgets = packBudgets(agent.context, env.contextWindow, calibration.ratio(provider));
   const turnStart = events[0]?.seq ?? 1;
-  const summary = latestSummary(env.db, env.log, sessionId);
+  const summary = turnSummary(env, sessionId, turnId);
   const summarisedTo = Math.min(summary?.toSeq ?? 0, turnStart - 1);
   const historyFrom = Math.max(summarisedTo + 1, turnStart - agent.context.recentEvents);
   const history = earlierTurns(env, sessionId, historyFrom, turnStart - 1);
@@ -103,39 +103,87 @@ export async function promptFor(env: PackEnvironment, step: PromptStep): Promise
       historyFrom > summarisedTo + 1 ? { fromSeq: summarisedTo + 1, toSeq: historyFrom - 1 } : undefined,
     current: currentTurnUnits(conversation),
   });
-  const stored = storePack(env.artifacts, pack);
-  env.log.append(sessionId, {
-    type: 'context.packed',
-    actor: 'runtime',
-    turnId,
-    stepId,
-    payload: {
-      packArtifact: stored.ref,
-      totalTokens: pack.totalTokens,
-      budget: budgets.total,
-      provider,
-      ratio: budgets.ratio,
-      sections: pack.sections.map(({ section, budget, tokens }) => ({ section, budget, tokens })),
-      telemetry: pack.telemetry,
-    },
+  // The pack's row and the event naming it commit together.
+  const stored = env.log.transaction(() => {
+    const stored = storePack(env.artifacts, pack);
+    env.log.append(sessionId, {
+      type: 'context.packed',
+      actor: 'runtime',
+      turnId,
+      stepId,
+      payload: {
+        packArtifact: stored.ref,
+        totalTokens: pack.totalTokens,
+        budget: budgets.total,
+        provider,
+        ratio: budgets.ratio,
+        sections: pack.sections.map(({ section, budget, tokens }) => ({ section, budget, tokens })),
+        telemetry: pack.telemetry,
+      },
+    });
+    return stored;
   });
   return { request: pack.request, packHash: stored.hash, totalTokens: pack.totalTokens, provider };
 }
 
 /**
- * The conversation of earlier turns in a range of the log. The last range read is kept: a turn's
- * later steps pack the same earlier turns again.
+ * The session's latest summary, read once per turn: summaries are written between turns, by the
+ * process holding the session's lease, so a turn's later steps pack the same one.
+ */
+function turnSummary(env: PackEnvironment, sessionId: string, turnId: string) {
+  if (lastSummary?.log === env.log && lastSummary.sessionId === sessionId && lastSummary.turnId === turnId) {
+    return lastSummary.summary;
+  }
+  const summary = latestSummary(env.db, env.log, sessionId);
+  lastSummary = { log: env.log, sessionId, turnId, summary };
+  return summary;
+}
+
+let lastSummary:
+  | {
+      log: TurnEnvironment['log'];
+      sessionId: string;
+      turnId: string;
+      summary: ReturnType<typeof latestSummary>;
+    }
+  | undefined;
+
+/**
+ * The conversation of earlier turns in a range of the log. The window's events are kept between
+ * packs: events never change once appended, so as the range slides forward only the new ones are read.
  */
 function earlierTurns(env: PackEnvironment, sessionId: string, fromSeq: number, toSeq: number) {
-  const key = `${sessionId}:${fromSeq}:${toSeq}`;
-  if (lastHistory?.key === key && lastHistory.log === env.log) return lastHistory.units;
-  const events = toSeq >= fromSeq ? env.log.byType(sessionId, windowEventTypes, { fromSeq, toSeq }) : [];
+  const last = lastHistory;
+  if (
+    last?.log === env.log &&
+    last.sessionId === sessionId &&
+    last.fromSeq === fromSeq &&
+    last.toSeq === toSeq
+  ) {
+    return last.units;
+  }
+  const reusable =
+    last?.log === env.log && last.sessionId === sessionId && last.fromSeq <= fromSeq && last.toSeq <= toSeq;
+  const kept = reusable ? last.events.filter((event) => event.seq >= fromSeq) : [];
+  const readFrom = reusable ? Math.max(fromSeq, last.toSeq + 1) : fromSeq;
+  const read =
+    toSeq >= readFrom ? env.log.byType(sessionId, windowEventTypes, { fromSeq: readFrom, toSeq }) : [];
+  const events = kept.length === 0 ? read : [...kept, ...read];
   const units = conversationUnits(events);
-  lastHistory = { key, log: env.log, units };
+  lastHistory = { log: env.log, sessionId, fromSeq, toSeq, events, units };
   return units;
 }
 
-let lastHistory: { key: string; log: TurnEnvironment['log']; units: ConversationUnit[] } | undefined;
+let lastHistory:
+  | {
+      log: TurnEnvironment['log'];
+      sessionId: string;
+      fromSeq: number;
+      toSeq: number;
+      events: StoredEvent[];
+      units: ConversationUnit[];
+    }
+  | undefined;
 
 /**
  * The memories that best match the turn's input, in the global scope, the agent's, and that of the

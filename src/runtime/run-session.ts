@@ -13,6 +13,7 @@ import { SessionLease } from './session-lease.js';
 import {
   driveTurn,
   type MessageOrigin,
+  recorderSink,
   startTurn,
   type TurnEnvironment,
   type TurnOutcome,
@@ -130,7 +131,11 @@ function turnEnvironment(
     agent,
     contextWindow: contextWindow(app, agent),
     providers: app.providers(),
-    router: new ModelRouter({ providers: app.providers(), models: requireModels(agent), sink: app.log }),
+    router: new ModelRouter({
+      providers: app.providers(),
+      models: requireModels(agent),
+      sink: recorderSink(app.log),
+    }),
     tools,
     policy: app.config.policy,
     grants: app.grants,

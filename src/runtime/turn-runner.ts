@@ -2,7 +2,7 @@ import type { ArtifactStore } from '../artifact/index.js';
 import { decideNext, type NextStep, type PlannedCall } from '../brain/index.js';
 import type { TokenCalibration } from '../context/index.js';
 import { type Clock, type NewEvent, newId, type StoredEvent } from '../core/index.js';
-import { LlmError, type LlmStep, type ModelRouter, type Provider } from '../llm/index.js';
+import { LlmError, type LlmEventSink, type LlmStep, type ModelRouter, type Provider } from '../llm/index.js';
 import { type LongTermMemory, userScopeOf } from '../memory/index.js';
 import { governTurn } from '../metagovernor/index.js';
 import { decideToolCall, type GrantStore, type PolicyConfig } from '../policy/index.js';
@@ -104,18 +104,52 @@ export async function driveTurn(
   sessionId: string,
   turnId: string,
 ): Promise<TurnOutcome> {
-  const turn = new TurnSteps(env, sessionId, turnId);
   // Read once, then kept current from the appends: this process holds the session's lease, so every
-  // event of the turn is appended through this log while it runs.
+  // event of the turn is appended through this log while it runs. Subscribers hear of what a
+  // transaction appends only once it commits, but the brain decides from it before, so the turn's
+  // own appends are kept at once (and each event once).
   const events = env.log.byTurn(sessionId, turnId);
-  const unsubscribe = env.log.subscribe(sessionId, (event) => {
-    if (event.turnId === turnId) events.push(event);
-  });
+  const keep = (stored: readonly StoredEvent[]) => {
+    for (const event of stored) {
+      if (event.turnId === turnId && event.seq > (events.at(-1)?.seq ?? 0)) events.push(event);
+    }
+  };
+  const turn = new TurnSteps(env, sessionId, turnId, keep);
+  const unsubscribe = env.log.subscribe(sessionId, (event) => keep([event]));
+  const driven = drivenTurnsOf(env.log);
+  driven.set(turnId, events);
   try {
     return await decideAndPerform(env, turn, events);
   } finally {
+    driven.delete(turnId);
     unsubscribe();
   }
+}
+
+/** The events of each turn this process is driving, by turn id, as its driver keeps them. */
+const drivenTurns = new WeakMap<EventLog, Map<string, readonly StoredEvent[]>>();
+
+function drivenTurnsOf(log: EventLog): Map<string, readonly StoredEvent[]> {
+  let driven = drivenTurns.get(log);
+  if (!driven) {
+    driven = new Map();
+    drivenTurns.set(log, driven);
+  }
+  return driven;
+}
+
+/**
+ * The log as the model recorder uses it: a turn this process is driving is read from the events its
+ * driver keeps, not back from the database at every model call.
+ */
+export function recorderSink(log: EventLog): LlmEventSink {
+  return {
+    append: (sessionId, event) => log.append(sessionId, event),
+    byTurn: (sessionId, turnId) => {
+      const driven = drivenTurns.get(log)?.get(turnId);
+      return driven ? [...driven] : log.byTurn(sessionId, turnId);
+    },
+  };
 }
 
 async function decideAndPerform(
@@ -124,18 +158,51 @@ async function decideAndPerform(
   events: readonly StoredEvent[],
 ): Promise<TurnOutcome> {
   for (;;) {
-    turn.govern(events);
-    const step = decideNext({
-      events,
-      limits: env.agent.limits,
-      now: env.clock.now(),
-      tool: (name) => env.tools.facts(name),
-      verify: env.agent.verify,
-      reflect: env.agent.reflect,
-    });
+    const step = recordDecisions(env, turn, events);
     const outcome = await turn.perform(step, events);
     if (outcome) return outcome;
   }
+}
+
+/**
+ * Decides and records, in one commit, the steps that only append what was decided (phases, intents,
+ * refusals, the answer), up to the first step that waits on something outside the log (a model, a
+ * tool, a human, a safety check), which is returned. Its events are thus committed before it starts,
+ * and a crash before the commit only makes a resume decide the same steps again. Nothing here awaits,
+ * so nothing else in the process writes inside the transaction.
+ */
+function recordDecisions(env: TurnEnvironment, turn: TurnSteps, events: readonly StoredEvent[]): WaitingStep {
+  return env.log.transaction(() => {
+    for (;;) {
+      turn.govern(events);
+      const next = decideNext({
+        events,
+        limits: env.agent.limits,
+        now: env.clock.now(),
+        tool: (name) => env.tools.facts(name),
+        verify: env.agent.verify,
+        reflect: env.agent.reflect,
+      });
+      if (!isRecordedOnly(next)) return next;
+      turn.record(next, events);
+    }
+  });
+}
+
+/** Steps whose whole work is appending what was decided. */
+const recordedOnlyKinds = [
+  'enter-phase',
+  'request-tool',
+  'refuse-tool',
+  'ask-in-doubt',
+  'respond',
+  'fail',
+] as const;
+type RecordedStep = Extract<NextStep, { kind: (typeof recordedOnlyKinds)[number] }>;
+type WaitingStep = Exclude<NextStep, RecordedStep>;
+
+function isRecordedOnly(step: NextStep): step is RecordedStep {
+  return (recordedOnlyKinds as readonly string[]).includes(step.kind);
 }
 
 class TurnSteps {
@@ -143,9 +210,12 @@ class TurnSteps {
     private readonly env: TurnEnvironment,
     private readonly sessionId: string,
     private readonly turnId: string,
+    /** Adds what this turn appended to the events it decides from. */
+    private readonly keep: (stored: readonly StoredEvent[]) => void,
   ) {}
 
-  async perform(step: NextStep, events: readonly StoredEvent[]): Promise<TurnOutcome | undefined> {
+  /** Appends what a step that only records its decision decided. */
+  record(step: RecordedStep, events: readonly StoredEvent[]): void {
     switch (step.kind) {
       case 'enter-phase':
         this.append(
@@ -161,9 +231,7 @@ class TurnSteps {
           },
           ...(step.phase === 'interpret' ? skillSelections(this.env.skills ?? [], turnInput(events)) : []),
         );
-        return undefined;
-      case 'call-model':
-        return this.callModel(step.stepId, events, step.onlyReadOnlyTools === true);
+        return;
       case 'request-tool':
         this.append('agent', {
           type: 'tool.requested',
@@ -174,7 +242,48 @@ class TurnSteps {
             input: step.planned.call.arguments,
           },
         });
-        return undefined;
+        return;
+      case 'refuse-tool':
+        this.append('runtime', {
+          type: 'tool.result',
+          stepId: step.planned.stepId,
+          payload: { callId: step.planned.callId, isError: true, preview: step.reason },
+        });
+        return;
+      case 'ask-in-doubt':
+        this.askInDoubt(step.planned);
+        return;
+      case 'respond':
+        this.keep(
+          this.env.log.appendBatch(this.sessionId, [
+            {
+              type: 'assistant.message',
+              actor: this.actor,
+              turnId: this.turnId,
+              payload: { text: step.answer },
+            },
+            {
+              type: 'turn.completed',
+              actor: 'runtime',
+              turnId: this.turnId,
+              payload: { answer: step.answer },
+            },
+          ]),
+        );
+        return;
+      case 'fail':
+        this.append('runtime', { type: 'turn.failed', payload: { error: step.error, code: step.code } });
+        return;
+      default:
+        unknownStep(step);
+    }
+  }
+
+  /** Performs a step that waits on something outside the log; an outcome when the turn ends or waits. */
+  async perform(step: WaitingStep, events: readonly StoredEvent[]): Promise<TurnOutcome | undefined> {
+    switch (step.kind) {
+      case 'call-model':
+        return this.callModel(step.stepId, events, step.onlyReadOnlyTools === true);
       case 'gate-tool':
         if (await this.blockedBySafety(step.planned)) return undefined;
         this.gate(step.planned, step.askHuman);
@@ -184,30 +293,6 @@ class TurnSteps {
       case 'run-tool':
         await this.runTool(step.planned);
         return undefined;
-      case 'refuse-tool':
-        this.append('runtime', {
-          type: 'tool.result',
-          stepId: step.planned.stepId,
-          payload: { callId: step.planned.callId, isError: true, preview: step.reason },
-        });
-        return undefined;
-      case 'ask-in-doubt':
-        this.askInDoubt(step.planned);
-        return undefined;
-      case 'respond':
-        this.env.log.appendBatch(this.sessionId, [
-          {
-            type: 'assistant.message',
-            actor: this.actor,
-            turnId: this.turnId,
-            payload: { text: step.answer },
-          },
-          { type: 'turn.completed', actor: 'runtime', turnId: this.turnId, payload: { answer: step.answer } },
-        ]);
-        return undefined;
-      case 'fail':
-        this.append('runtime', { type: 'turn.failed', payload: { error: step.error, code: step.code } });
-        return undefined;
       case 'verify':
         return this.verify(step.stepId, step.answer, events);
       case 'reflect':
@@ -215,7 +300,7 @@ class TurnSteps {
       case 'done':
         return this.outcome(events, step.outcome);
       default:
-        return this.unsupported(step);
+        return unknownStep(step);
     }
   }
 
@@ -225,7 +310,7 @@ class TurnSteps {
 
   private append(actor: string, ...events: TurnEvent[]): void {
     const placed = events.map((event) => ({ ...event, actor, turnId: this.turnId }) as NewEvent);
-    this.env.log.appendBatch(this.sessionId, placed);
+    this.keep(this.env.log.appendBatch(this.sessionId, placed));
   }
 
   private step(stepId: string): LlmStep {
@@ -535,10 +620,10 @@ class TurnSteps {
       ? { status: 'completed', turnId: this.turnId, answer: last.answer ?? '' }
       : { status: 'failed', turnId: this.turnId, code: last.code ?? 'turn.failed', error: last.error ?? '' };
   }
+}
 
-  private unsupported(step: never): never {
-    throw new Error(`the runtime cannot perform step ${JSON.stringify(step)}`);
-  }
+function unknownStep(step: never): never {
+  throw new Error(`the runtime cannot perform step ${JSON.stringify(step)}`);
 }
 
 /** Whether the step holds a successful model answer (which the recorder reuses). */

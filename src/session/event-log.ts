@@ -25,6 +25,8 @@ export interface SeqRange {
 }
 
 type Listener = (event: StoredEvent) => void;
+/** Events appended inside a transaction, not yet told to subscribers. */
+type Untold = { sessionId: string; events: StoredEvent[] }[];
 const everySession = '*';
 
 /**
@@ -41,6 +43,8 @@ export class EventLog {
   private readonly statements;
   private readonly typeStatements = new Map<number, Statement>();
   private readonly writeBatch;
+  /** Inside `transaction`: what was appended, told to subscribers once it commits. */
+  private untold: Untold | undefined;
 
   constructor(db: Db, options: { redactor?: Redactor; clock?: Clock } = {}) {
     this.db = db;
@@ -135,8 +139,38 @@ export class EventLog {
       sessionId,
       events.map((event) => this.prepare(event)),
     );
-    this.notify(sessionId, stored);
+    if (this.untold) this.untold.push({ sessionId, events: stored });
+    else this.notify(sessionId, stored);
     return stored;
+  }
+
+  /**
+   * Runs `work` in one IMMEDIATE transaction: what it appends (and writes beside) commits together or
+   * not at all, and subscribers hear of those events only once they are committed.
+   */
+  transaction<T>(work: () => T): T {
+    if (this.untold) return this.nestedTransaction(this.untold, work);
+    const untold: Untold = [];
+    this.untold = untold;
+    let result: T;
+    try {
+      result = this.db.transaction(work).immediate();
+    } finally {
+      this.untold = undefined;
+    }
+    for (const { sessionId, events } of untold) this.notify(sessionId, events);
+    return result;
+  }
+
+  /** A transaction inside another: a savepoint, whose events are forgotten if it rolls back. */
+  private nestedTransaction<T>(untold: Untold, work: () => T): T {
+    const before = untold.length;
+    try {
+      return this.db.transaction(work)();
+    } catch (error) {
+      untold.length = before;
+      throw error;
+    }
   }
 
   /** Runs inside the write transaction: reads the head from the database, so other processes' appends count. */

@@ -182,6 +182,46 @@ describe('EventLog', () => {
     ]);
   });
 
+  it('commits what a transaction appends together, telling subscribers only once it is committed', () => {
+    const { db, log } = openLog();
+    const session = log.createSession().id;
+    const otherDb = openDatabase(db.name);
+    const otherProcess = new EventLog(otherDb);
+    const seen: number[] = [];
+    log.subscribe(session, (event) => seen.push(event.seq));
+    const seenInside = log.transaction(() => {
+      log.append(session, message('1'));
+      log.append(session, message('2'));
+      // a savepoint inside that fails takes only its own events with it
+      expect(() =>
+        log.transaction(() => {
+          log.append(session, message('lost'));
+          throw new Error('inner step failed');
+        }),
+      ).toThrow('inner step failed');
+      // and no other connection sees anything before the commit
+      expect(otherProcess.read(session)).toEqual([]);
+      return [...seen];
+    });
+    expect(seenInside).toEqual([]);
+    expect(seen).toEqual([1, 2]);
+    expect(otherProcess.read(session).map((event) => (event.payload as { text: string }).text)).toEqual([
+      '1',
+      '2',
+    ]);
+
+    expect(() =>
+      log.transaction(() => {
+        log.append(session, message('3'));
+        throw new Error('step failed');
+      }),
+    ).toThrow('step failed');
+    expect(seen).toEqual([1, 2]);
+    expect(log.read(session)).toHaveLength(2);
+    expect(log.verify(session).ok).toBe(true);
+    otherDb.close();
+  });
+
   it('redacts payloads before hashing and storing', () => {
     const db = openDatabase(join(tempDir(), 'pyclaw.db'));
     const canary = 'CANARY-7f3a9c1e';
