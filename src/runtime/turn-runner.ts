@@ -7,7 +7,13 @@ import { type LongTermMemory, userScopeOf } from '../memory/index.js';
 import { governTurn } from '../metagovernor/index.js';
 import { decideToolCall, type GrantStore, type PolicyConfig } from '../policy/index.js';
 import type { AgentDefinition } from '../registry/index.js';
-import { checkIntent, PanicError, type PanicSwitch, type SafetyConfig } from '../safety/index.js';
+import {
+  checkIntent,
+  PanicError,
+  type PanicSwitch,
+  type SafetyBlock,
+  type SafetyConfig,
+} from '../safety/index.js';
 import type { EventLog } from '../session/index.js';
 import type { Skill } from '../skill/index.js';
 import type { Db } from '../storage/index.js';
@@ -166,13 +172,15 @@ async function decideAndPerform(
 
 /**
  * Decides and records, in one commit, the steps that only append what was decided (phases, intents,
- * refusals, the answer), up to the first step that waits on something outside the log (a model, a
- * tool, a human, a safety check), which is returned. Its events are thus committed before it starts,
- * and a crash before the commit only makes a resume decide the same steps again. Nothing here awaits,
- * so nothing else in the process writes inside the transaction.
+ * policy decisions, refusals, the answer), up to the first step that waits on something outside the
+ * log (a model, a tool, a human, a safety check), which is returned; a tool's `tool.started` is part
+ * of the commit. What a step waits for is thus committed before it starts, and a crash before the
+ * commit only makes a resume decide the same steps again. Nothing here awaits, so nothing else in the
+ * process writes inside the transaction.
  */
 function recordDecisions(env: TurnEnvironment, turn: TurnSteps, events: readonly StoredEvent[]): WaitingStep {
   return env.log.transaction(() => {
+    turn.recordPendingDecision();
     for (;;) {
       turn.govern(events);
       const next = decideNext({
@@ -183,8 +191,9 @@ function recordDecisions(env: TurnEnvironment, turn: TurnSteps, events: readonly
         verify: env.agent.verify,
         reflect: env.agent.reflect,
       });
-      if (!isRecordedOnly(next)) return next;
-      turn.record(next, events);
+      if (isRecordedOnly(next)) turn.record(next, events);
+      // the call's start is recorded with the decisions before it; one refused under panic is done
+      else if (next.kind !== 'run-tool' || turn.startTool(next.planned)) return next;
     }
   });
 }
@@ -206,6 +215,9 @@ function isRecordedOnly(step: NextStep): step is RecordedStep {
 }
 
 class TurnSteps {
+  /** A decision reached while waiting (on a safety check), recorded with the decisions that follow. */
+  private pendingDecision: (() => void) | undefined;
+
   constructor(
     private readonly env: TurnEnvironment,
     private readonly sessionId: string,
@@ -285,13 +297,12 @@ class TurnSteps {
       case 'call-model':
         return this.callModel(step.stepId, events, step.onlyReadOnlyTools === true);
       case 'gate-tool':
-        if (await this.blockedBySafety(step.planned)) return undefined;
-        this.gate(step.planned, step.askHuman);
+        await this.checkSafety(step.planned, step.askHuman);
         return undefined;
       case 'await-approval':
         return this.awaitApproval(step.approvalId, events);
       case 'run-tool':
-        await this.runTool(step.planned);
+        await this.runStartedTool(step.planned);
         return undefined;
       case 'verify':
         return this.verify(step.stepId, step.answer, events);
@@ -433,16 +444,28 @@ class TurnSteps {
     return undefined;
   }
 
+  /** Records the decision waiting on a safety check, if any, with the decisions that follow it. */
+  recordPendingDecision(): void {
+    const decision = this.pendingDecision;
+    this.pendingDecision = undefined;
+    decision?.();
+  }
+
   /**
    * Safety's hard stops come before policy: a blocked call is recorded as `safety.blocked` and denied,
    * so no rule, grant or approval can let it run, and the model gets the reason as the call's error.
+   * Otherwise policy decides. Either is recorded with the decisions that follow.
    */
-  private async blockedBySafety(planned: PlannedCall): Promise<boolean> {
+  private async checkSafety(planned: PlannedCall, askHuman: string | undefined): Promise<void> {
     const intent = this.env.tools.intent({ tool: planned.call.name, input: planned.call.arguments });
-    if (!intent) return false;
     const scope = { workspaceRoots: this.env.workspaceRoots, config: this.env.safety };
-    const block = await checkIntent(intent, scope);
-    if (!block) return false;
+    const block = intent && (await checkIntent(intent, scope));
+    this.pendingDecision = block
+      ? () => this.recordSafetyBlock(planned, block)
+      : () => this.gate(planned, askHuman);
+  }
+
+  private recordSafetyBlock(planned: PlannedCall, block: SafetyBlock): void {
     const { callId, stepId } = planned;
     this.append(
       'runtime',
@@ -458,7 +481,6 @@ class TurnSteps {
         },
       },
     );
-    return true;
   }
 
   /** `askHuman`: the metagovernor wants a human to approve this call even where policy allows it. */
@@ -557,17 +579,23 @@ class TurnSteps {
     return undefined;
   }
 
-  private async runTool(planned: PlannedCall): Promise<void> {
-    const { callId, stepId, call } = planned;
+  /** Records the call's start, or its refusal while panic is on; true when it is to run. */
+  startTool(planned: PlannedCall): boolean {
+    const { callId, stepId } = planned;
     if (this.blockedByPanic(planned)) {
       this.append('runtime', {
         type: 'tool.result',
         stepId,
         payload: { callId, isError: true, preview: new PanicError().message },
       });
-      return;
+      return false;
     }
     this.append('runtime', { type: 'tool.started', stepId, payload: { callId } });
+    return true;
+  }
+
+  private async runStartedTool(planned: PlannedCall): Promise<void> {
+    const { callId, stepId, call } = planned;
     let stoppedByPanic = false;
     const result = await this.env.panic.guard(this.env.signal ?? new AbortController().signal, (signal) => {
       signal.addEventListener('abort', () => {
