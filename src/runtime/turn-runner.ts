@@ -508,11 +508,7 @@ class TurnSteps {
         : policy;
     this.append('runtime', { type: 'policy.decided', stepId, payload: { callId, ...verdict } });
     if (verdict.decision !== 'ask') return;
-    this.append('runtime', {
-      type: 'approval.requested',
-      stepId,
-      payload: { approvalId: newId(), callId, tool: call.name, summary: summarize(planned) },
-    });
+    this.requestApproval(planned, summarize(planned));
   }
 
   /**
@@ -535,16 +531,23 @@ class TurnSteps {
   }
 
   private askInDoubt(planned: PlannedCall): void {
+    this.requestApproval(
+      planned,
+      `${summarize(planned)} started before an interruption and may or may not have run; run it again?`,
+      { inDoubt: true },
+    );
+  }
+
+  /** Asks a human about the planned call, as `approval.requested` with a new approval id. */
+  private requestApproval(
+    planned: PlannedCall,
+    summary: string,
+    more: { inDoubt?: true; relayed?: { sessionId: string; approvalId: string } } = {},
+  ): void {
     this.append('runtime', {
       type: 'approval.requested',
       stepId: planned.stepId,
-      payload: {
-        approvalId: newId(),
-        callId: planned.callId,
-        tool: planned.call.name,
-        summary: `${summarize(planned)} started before an interruption and may or may not have run; run it again?`,
-        inDoubt: true,
-      },
+      payload: { approvalId: newId(), callId: planned.callId, tool: planned.call.name, summary, ...more },
     });
   }
 
@@ -628,17 +631,9 @@ class TurnSteps {
 
   /** The call waits on an approval asked in another session: a human is asked it here, in this turn. */
   private relayApproval(planned: PlannedCall, awaited: RelayedApproval): void {
-    this.append('runtime', {
-      type: 'approval.requested',
-      stepId: planned.stepId,
-      payload: {
-        approvalId: newId(),
-        callId: planned.callId,
-        tool: planned.call.name,
-        summary: awaited.summary,
-        ...(awaited.inDoubt && { inDoubt: true }),
-        relayed: { sessionId: awaited.sessionId, approvalId: awaited.approvalId },
-      },
+    this.requestApproval(planned, awaited.summary, {
+      ...(awaited.inDoubt && { inDoubt: true }),
+      relayed: { sessionId: awaited.sessionId, approvalId: awaited.approvalId },
     });
   }
 
