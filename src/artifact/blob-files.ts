@@ -83,9 +83,8 @@ export class BlobFiles {
 
   /** Writes bytes already in memory to a new temp file, synchronously; fsynced unless not `durable`. */
   stageBytes(bytes: Buffer, durable = true): StagedBlob {
-    mkdirSync(this.tempDir, { recursive: true });
     const tempPath = join(this.tempDir, randomBytes(12).toString('hex'));
-    const fd = openSync(tempPath, 'wx', 0o444);
+    const fd = retryInMissingDir(this.tempDir, () => openSync(tempPath, 'wx', 0o444)).result;
     try {
       for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
       if (durable) fsyncSync(fd);
@@ -107,8 +106,7 @@ export class BlobFiles {
     const path = this.pathOf(staged.hash);
     const dir = dirname(path);
     try {
-      const firstCreated = mkdirSync(dir, { recursive: true });
-      renameSync(staged.tempPath, path);
+      const { firstCreated } = retryInMissingDir(dir, () => renameSync(staged.tempPath, path));
       if (durable) syncDirectoriesUpTo(dir, firstCreated === undefined ? dir : dirname(firstCreated));
     } catch (error) {
       unlinkIfPresent(staged.tempPath);
@@ -173,6 +171,20 @@ async function withModifiedTimes(paths: string[]): Promise<FileEntry[]> {
     paths.map(async (path) => ({ path, stats: await stat(path).catch(() => undefined) })),
   );
   return found.flatMap(({ path, stats }) => (stats?.isFile() ? [{ path, mtimeMs: stats.mtimeMs }] : []));
+}
+
+/**
+ * Runs `create` (a call that makes an entry in `dir`); only when `dir` is missing, creates it and runs
+ * `create` again. Most writes land in directories that exist, so they skip the mkdir calls.
+ */
+function retryInMissingDir<T>(dir: string, create: () => T): { result: T; firstCreated?: string } {
+  try {
+    return { result: create() };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const firstCreated = mkdirSync(dir, { recursive: true });
+  return { result: create(), ...(firstCreated === undefined ? {} : { firstCreated }) };
 }
 
 function unlinkIfPresent(path: string): void {
