@@ -1,6 +1,5 @@
-import { canonicalJson, eventPayloadSchemas, type StoredEvent } from '../core/index.js';
+import { canonicalJson, eventPayloadSchemas, parsePayload, type StoredEvent } from '../core/index.js';
 import { firstLine } from './first-line.js';
-import { parsePayload } from './parse-payload.js';
 
 /**
  * A plain-text transcript of a session's turns: the user's input, each tool call followed by the first

@@ -1,4 +1,4 @@
-import { eventPayloadSchemas, PyclawError, type StoredEvent } from '../core/index.js';
+import { eventPayloadSchemas, PyclawError, type StoredEvent, safeParsePayload } from '../core/index.js';
 import { type TurnPhase, turnPhases } from './contract.js';
 
 /** Every phase a turn may enter from each phase (`null`: the turn has not entered any phase yet). */
@@ -46,7 +46,7 @@ export function checkTurn(events: readonly StoredEvent[]): TransitionProblem | u
   let current: TurnPhase | null = null;
   for (const event of events) {
     if (event.type !== 'turn.phase') continue;
-    const parsed = eventPayloadSchemas['turn.phase'].safeParse(event.payload);
+    const parsed = safeParsePayload(eventPayloadSchemas['turn.phase'], event.payload);
     if (!parsed.success) return { seq: event.seq, message: 'turn.phase payload is malformed' };
     const { phase, from = null } = parsed.data;
     if (!isTurnPhase(phase)) return { seq: event.seq, message: `unknown phase "${phase}"` };

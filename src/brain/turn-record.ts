@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { type EventPayload, eventPayloadSchemas, PyclawError, type StoredEvent } from '../core/index.js';
+import {
+  type EventPayload,
+  eventPayloadSchemas,
+  PyclawError,
+  parsePayload,
+  type StoredEvent,
+} from '../core/index.js';
 import { type ToolCall, toolCallSchema } from '../llm/index.js';
 import { type IssuedDirective, issuedDirectives } from '../metagovernor/index.js';
 import type { PlannedCall, TurnPhase } from './contract.js';
-import { parsePayload } from './parse-payload.js';
 import { isTurnPhase } from './transitions.js';
 
 export type PolicyDecision = EventPayload<'policy.decided'>;

@@ -1,6 +1,6 @@
-import { type EventPayload, eventPayloadSchemas, type StoredEvent } from '../core/index.js';
+import { type EventPayload, eventPayloadSchemas, type StoredEvent, safeParsePayload } from '../core/index.js';
 import type { EventLog } from '../session/index.js';
-import type { Db } from '../storage/index.js';
+import { type Db, preparedOnce } from '../storage/index.js';
 
 export type SummaryUpdate = EventPayload<'summary.updated'>;
 
@@ -9,10 +9,14 @@ interface ContextMarks {
   pack_seq: number | null;
 }
 
+const marksStatement = preparedOnce((db) =>
+  db.prepare<[string], ContextMarks>(
+    'SELECT summary_seq, pack_seq FROM session_context WHERE session_id = ?',
+  ),
+);
+
 function marks(db: Db, sessionId: string): ContextMarks | undefined {
-  return db
-    .prepare<[string], ContextMarks>('SELECT summary_seq, pack_seq FROM session_context WHERE session_id = ?')
-    .get(sessionId);
+  return marksStatement(db).get(sessionId);
 }
 
 function eventAt(log: EventLog, sessionId: string, seq: number | null | undefined): StoredEvent | undefined {
@@ -26,7 +30,7 @@ export function latestSummary(
   sessionId: string,
 ): (SummaryUpdate & { seq: number }) | undefined {
   const event = eventAt(log, sessionId, marks(db, sessionId)?.summary_seq);
-  const parsed = event && eventPayloadSchemas['summary.updated'].safeParse(event.payload);
+  const parsed = event && safeParsePayload(eventPayloadSchemas['summary.updated'], event.payload);
   return parsed?.success ? { ...parsed.data, seq: (event as StoredEvent).seq } : undefined;
 }
 

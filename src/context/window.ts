@@ -1,4 +1,4 @@
-import { type EventPayload, eventPayloadSchemas, type StoredEvent } from '../core/index.js';
+import { type EventPayload, eventPayloadSchemas, type StoredEvent, safeParsePayload } from '../core/index.js';
 import { type ChatMessage, type ToolCall, toolCallSchema } from '../llm/index.js';
 import { fenceData } from './fence.js';
 
@@ -46,7 +46,7 @@ export function conversationUnits(events: readonly StoredEvent[]): ConversationU
       case 'llm.responded': {
         const key = `${event.turnId}/${event.stepId}`;
         if (!event.stepId?.startsWith('plan-') || groups.has(key)) break;
-        const parsed = modelAnswerSchema.safeParse(payload);
+        const parsed = safeParsePayload(modelAnswerSchema, payload);
         if (!parsed.success || parsed.data.error !== undefined) break;
         const calls = parsed.data.toolCalls ?? [];
         if (calls.length === 0) break;
@@ -56,7 +56,7 @@ export function conversationUnits(events: readonly StoredEvent[]): ConversationU
         break;
       }
       case 'tool.result': {
-        const parsed = eventPayloadSchemas['tool.result'].safeParse(payload);
+        const parsed = safeParsePayload(eventPayloadSchemas['tool.result'], payload);
         if (!parsed.success) break;
         const dot = parsed.data.callId.lastIndexOf('.');
         const group = groups.get(`${event.turnId}/${parsed.data.callId.slice(0, dot)}`);

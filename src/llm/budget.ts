@@ -1,4 +1,4 @@
-import { eventPayloadSchemas, type StoredEvent } from '../core/index.js';
+import { eventPayloadSchemas, type StoredEvent, safeParsePayload } from '../core/index.js';
 import type { Budget, SpendingLimit } from '../registry/index.js';
 import type { Usage } from './contract.js';
 
@@ -26,7 +26,7 @@ export function usageOf(events: readonly StoredEvent[]): UsageTotal {
   const total: UsageTotal = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   for (const event of events) {
     if (event.type !== 'llm.responded' && event.type !== 'a2a.received') continue;
-    const payload = eventPayloadSchemas[event.type].safeParse(event.payload);
+    const payload = safeParsePayload(eventPayloadSchemas[event.type], event.payload);
     if (!payload.success) continue;
     total.inputTokens += payload.data.usage?.inputTokens ?? 0;
     total.outputTokens += payload.data.usage?.outputTokens ?? 0;

@@ -1,4 +1,4 @@
-import { eventPayloadSchemas, type StoredEvent } from '../core/index.js';
+import { eventPayloadSchemas, parsePayload, type StoredEvent } from '../core/index.js';
 import { type Spending, spendingOf } from '../llm/index.js';
 import type { Budget } from '../registry/index.js';
 import type { ToolAnnotations } from '../tools/index.js';
@@ -36,13 +36,13 @@ export function readSignals(
   let uncertainAnswer: string | undefined;
   for (const event of events) {
     if (event.type === 'tool.requested') {
-      const request = eventPayloadSchemas['tool.requested'].parse(event.payload);
+      const request = parsePayload(event, eventPayloadSchemas['tool.requested']);
       calls.push({ tool: request.tool, input: request.input });
       risk += riskOf(tool(request.tool));
     } else if (event.type === 'tool.result') {
-      if (eventPayloadSchemas['tool.result'].parse(event.payload).isError) failures++;
+      if (parsePayload(event, eventPayloadSchemas['tool.result']).isError) failures++;
     } else if (event.type === 'llm.responded' && event.stepId?.startsWith('plan-')) {
-      const text = eventPayloadSchemas['llm.responded'].parse(event.payload).text ?? '';
+      const text = parsePayload(event, eventPayloadSchemas['llm.responded']).text ?? '';
       uncertainAnswer ??= uncertainty.exec(text)?.[0];
     }
   }

@@ -153,7 +153,7 @@ describe('decideNext through a whole turn', () => {
     const phase = broken.append('turn.phase', { phase: 'interpret' });
     broken.events[1] = { ...phase, payload: { from: 'plan' } };
     expect(thrown(() => decide(broken))).toMatchObject({
-      code: 'brain.bad-event',
+      code: 'event.bad-payload',
       message: expect.stringMatching(/^event #2 \(turn\.phase\) does not fit its schema/),
     });
   });
