@@ -1,5 +1,5 @@
 import { type Clock, errorMessage, newId, PyclawError, systemClock } from '../core/index.js';
-import type { Db } from '../storage/index.js';
+import { type Db, preparedOnce } from '../storage/index.js';
 import type { Embedder } from './embedder.js';
 import { ftsMatchExpression } from './fts-query.js';
 import { reciprocalRankFusion } from './fuse.js';
@@ -67,6 +67,16 @@ export interface MemoryStoreOptions {
 const wordsPool = 40;
 const meaningPool = 10;
 const embedBatchSize = 512;
+
+/** BM25 searches run at every turn, so prepared once per database. */
+const wordSearches = preparedOnce((db) => ({
+  inScopes: db.prepare(
+    `SELECT f.rowid FROM memories_fts f JOIN memories m ON m.rowid = f.rowid
+     WHERE memories_fts MATCH ? AND m.scope IN (SELECT value FROM json_each(?))
+     ORDER BY f.rank LIMIT ?`,
+  ),
+  anywhere: db.prepare('SELECT rowid FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?'),
+}));
 
 /**
  * Durable memories with retrieval: FTS5 (BM25) always, vectors (sqlite-vec) when an embedder is set,
@@ -278,17 +288,10 @@ export class MemoryStore {
   private searchWords(query: string, scopes: readonly string[] | undefined, pool: number): number[] {
     const match = ftsMatchExpression(query);
     if (!match) return [];
+    const statements = wordSearches(this.db);
     const rows = scopes
-      ? this.db
-          .prepare(
-            `SELECT f.rowid FROM memories_fts f JOIN memories m ON m.rowid = f.rowid
-             WHERE memories_fts MATCH ? AND m.scope IN (SELECT value FROM json_each(?))
-             ORDER BY f.rank LIMIT ?`,
-          )
-          .all(match, JSON.stringify(scopes), pool)
-      : this.db
-          .prepare('SELECT rowid FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?')
-          .all(match, pool);
+      ? statements.inScopes.all(match, JSON.stringify(scopes), pool)
+      : statements.anywhere.all(match, pool);
     return (rows as { rowid: number }[]).map((row) => row.rowid);
   }
 

@@ -1,5 +1,4 @@
-import type { Db } from '../storage/index.js';
-import { preparedOnce } from './prepared.js';
+import { type Db, preparedOnce } from '../storage/index.js';
 
 export interface OpenTurn {
   sessionId: string;

@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { type Clock, newId, PyclawError, systemClock } from '../core/index.js';
-import type { Db } from '../storage/index.js';
-import { preparedOnce } from './prepared.js';
+import { type Db, preparedOnce } from '../storage/index.js';
 
 export interface LeaseOptions {
   /** A lease not renewed for this long is free to take; it is renewed at a third of it. */

@@ -1,6 +1,6 @@
 import { type Clock, newId, PyclawError, systemClock } from '../core/index.js';
 import type { EventLog } from '../session/index.js';
-import { type Db, inTransaction } from '../storage/index.js';
+import { type Db, inTransaction, preparedOnce } from '../storage/index.js';
 
 export interface PanicStatus {
   engaged: boolean;
@@ -25,6 +25,9 @@ interface PanicRow {
 /** How often a process with running tool calls looks at the panic switch. */
 const pollMs = 200;
 
+/** Checked before every tool call, so prepared once per database. */
+const engagedStatement = preparedOnce((db) => db.prepare('SELECT engaged FROM panic WHERE id = 1'));
+
 /** The error a tool call stopped by panic sees as its signal's reason. */
 export class PanicError extends PyclawError {
   constructor() {
@@ -48,9 +51,7 @@ export class PanicSwitch {
   ) {}
 
   isEngaged(): boolean {
-    const row = this.db.prepare('SELECT engaged FROM panic WHERE id = 1').get() as
-      | { engaged: number }
-      | undefined;
+    const row = engagedStatement(this.db).get() as { engaged: number } | undefined;
     return row?.engaged === 1;
   }
 

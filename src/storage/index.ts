@@ -9,3 +9,4 @@ export {
   schemaVersion,
 } from './database.js';
 export { type HomePaths, resolveHome } from './home.js';
+export { preparedOnce } from './prepared.js';

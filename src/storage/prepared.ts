@@ -1,4 +1,4 @@
-import type { Db } from '../storage/index.js';
+import type { Db } from './database.js';
 
 /**
  * `prepare` run once per database and its statements kept: a turn runs the same few small queries
