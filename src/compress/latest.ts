@@ -23,15 +23,26 @@ function eventAt(log: EventLog, sessionId: string, seq: number | null | undefine
   return seq ? log.read(sessionId, { fromSeq: seq, toSeq: seq })[0] : undefined;
 }
 
+type SummaryAt = SummaryUpdate & { seq: number };
+
+/** Each session's summary as last read: events never change, so one at the same seq is not read again. */
+const summariesRead = new WeakMap<EventLog, Map<string, SummaryAt | undefined>>();
+
 /** The session's latest rolling summary, found by key whatever the session's length. */
-export function latestSummary(
-  db: Db,
-  log: EventLog,
-  sessionId: string,
-): (SummaryUpdate & { seq: number }) | undefined {
-  const event = eventAt(log, sessionId, marks(db, sessionId)?.summary_seq);
+export function latestSummary(db: Db, log: EventLog, sessionId: string): SummaryAt | undefined {
+  const seq = marks(db, sessionId)?.summary_seq;
+  let bySession = summariesRead.get(log);
+  if (!bySession) {
+    bySession = new Map();
+    summariesRead.set(log, bySession);
+  }
+  const known = bySession.get(sessionId);
+  if (known?.seq === seq) return known;
+  const event = eventAt(log, sessionId, seq);
   const parsed = event && safeParsePayload(eventPayloadSchemas['summary.updated'], event.payload);
-  return parsed?.success ? { ...parsed.data, seq: (event as StoredEvent).seq } : undefined;
+  const summary = parsed?.success ? { ...parsed.data, seq: (event as StoredEvent).seq } : undefined;
+  bySession.set(sessionId, summary);
+  return summary;
 }
 
 /** The session's latest `context.packed` event. */

@@ -38,7 +38,7 @@ const maxTranscriptChars = 24_000;
  */
 export async function updateSummaryIfDue(input: SummaryUpdateInput): Promise<StoredEvent | undefined> {
   const { db, log, sessionId, config } = input;
-  const head = log.last(sessionId, 1)[0]?.seq ?? 0;
+  const head = log.headSeq(sessionId);
   const previous = latestSummary(db, log, sessionId);
   const coveredTo = previous?.toSeq ?? 0;
   const cutoff = head - config.keepRecentEvents;

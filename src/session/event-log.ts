@@ -223,6 +223,11 @@ export class EventLog {
     });
   }
 
+  /** The seq of the session's last event, 0 when it has none. */
+  headSeq(sessionId: string): number {
+    return (this.statements.head.get(sessionId) as { seq: number } | undefined)?.seq ?? 0;
+  }
+
   read(sessionId: string, range: SeqRange = {}): StoredEvent[] {
     const rows = this.statements.range.all(
       sessionId,

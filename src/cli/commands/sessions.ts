@@ -140,7 +140,7 @@ export function clearCache(id: string, options: JsonOption): Promise<void> {
       '',
     );
     process.stdout.write(
-      `rebuilt from the ${app.log.last(session.id, 1)[0]?.seq ?? 0} events of session ${session.id}; the events were not changed\n`,
+      `rebuilt from the ${app.log.headSeq(session.id)} events of session ${session.id}; the events were not changed\n`,
     );
   });
 }
