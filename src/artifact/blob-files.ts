@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   createReadStream,
@@ -15,6 +15,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { newId } from '../core/index.js';
 
 /** Large buffers keep syscalls few: streaming throughput is measured in bench/. */
 const ioChunkBytes = 1 << 20;
@@ -54,7 +55,7 @@ export class BlobFiles {
    */
   async stage(source: Readable, transforms: Transform[], durable = true): Promise<StagedBlob> {
     await mkdir(this.tempDir, { recursive: true });
-    const tempPath = join(this.tempDir, randomBytes(12).toString('hex'));
+    const tempPath = join(this.tempDir, newId());
     const hasher = createHash('sha256');
     let size = 0;
     const measure = new Transform({
@@ -83,7 +84,7 @@ export class BlobFiles {
 
   /** Writes bytes already in memory to a new temp file, synchronously; fsynced unless not `durable`. */
   stageBytes(bytes: Buffer, durable = true): StagedBlob {
-    const tempPath = join(this.tempDir, randomBytes(12).toString('hex'));
+    const tempPath = join(this.tempDir, newId());
     const fd = retryInMissingDir(this.tempDir, () => openSync(tempPath, 'wx', 0o444)).result;
     try {
       for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);

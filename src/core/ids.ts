@@ -9,6 +9,9 @@ let lastTime = -1;
 let timeText = '';
 const random = new Uint8Array(16);
 const head = random.subarray(0, headDigits);
+/** Random bytes drawn a page at a time: one draw per id cost more than the rest of making it. */
+const pool = new Uint8Array(4096);
+let poolUsed = pool.length;
 let headText = '';
 let tail = 0;
 
@@ -23,7 +26,12 @@ export function newId(): string {
   if (now > lastTime) {
     lastTime = now;
     timeText = encode(now, 10);
-    randomFillSync(random);
+    if (poolUsed === pool.length) {
+      randomFillSync(pool);
+      poolUsed = 0;
+    }
+    random.set(pool.subarray(poolUsed, poolUsed + random.length));
+    poolUsed += random.length;
     tail = 0;
     for (let i = 0; i < random.length; i++) {
       const digit = (random[i] as number) & 31;

@@ -174,13 +174,13 @@ async function decideAndPerform(
  * Decides and records, in one commit, the steps that only append what was decided (phases, intents,
  * policy decisions, refusals, the answer), up to the first step that waits on something outside the
  * log (a model, a tool, a human, a safety check), which is returned; a tool's `tool.started` is part
- * of the commit. What a step waits for is thus committed before it starts, and a crash before the
- * commit only makes a resume decide the same steps again. Nothing here awaits, so nothing else in the
- * process writes inside the transaction.
+ * of the commit, and what the last waiting step found (a tool's result) opens it. What a step waits
+ * for is thus committed before it starts, and a crash before the commit only makes a resume decide the
+ * same steps again. Nothing here awaits, so nothing else in the process writes inside the transaction.
  */
 function recordDecisions(env: TurnEnvironment, turn: TurnSteps, events: readonly StoredEvent[]): WaitingStep {
   return env.log.transaction(() => {
-    turn.recordPendingDecision();
+    turn.recordPending();
     for (;;) {
       turn.govern(events);
       const next = decideNext({
@@ -215,8 +215,11 @@ function isRecordedOnly(step: NextStep): step is RecordedStep {
 }
 
 class TurnSteps {
-  /** A decision reached while waiting (on a safety check), recorded with the decisions that follow. */
-  private pendingDecision: (() => void) | undefined;
+  /**
+   * What a waiting step found (a safety check's verdict, a tool's result), recorded in the commit of the
+   * decisions that follow: nothing runs in between, so a crash loses no more than before, in one commit fewer.
+   */
+  private pendingRecord: (() => void) | undefined;
 
   constructor(
     private readonly env: TurnEnvironment,
@@ -444,11 +447,11 @@ class TurnSteps {
     return undefined;
   }
 
-  /** Records the decision waiting on a safety check, if any, with the decisions that follow it. */
-  recordPendingDecision(): void {
-    const decision = this.pendingDecision;
-    this.pendingDecision = undefined;
-    decision?.();
+  /** Records what the last waiting step found, if anything, with the decisions that follow it. */
+  recordPending(): void {
+    const record = this.pendingRecord;
+    this.pendingRecord = undefined;
+    record?.();
   }
 
   /**
@@ -460,7 +463,7 @@ class TurnSteps {
     const intent = this.env.tools.intent({ tool: planned.call.name, input: planned.call.arguments });
     const scope = { workspaceRoots: this.env.workspaceRoots, config: this.env.safety };
     const block = intent && (await checkIntent(intent, scope));
-    this.pendingDecision = block
+    this.pendingRecord = block
       ? () => this.recordSafetyBlock(planned, block)
       : () => this.gate(planned, askHuman);
   }
@@ -622,11 +625,12 @@ class TurnSteps {
     const blocked: TurnEvent[] = result.blocked
       ? [{ type: 'safety.blocked', stepId, payload: { callId, tool: call.name, ...result.blocked } }]
       : [];
-    this.append('tool', ...blocked, {
-      type: 'tool.result',
-      stepId,
-      payload: { callId, isError: result.isError, preview: result.preview, artifacts: result.artifacts },
-    });
+    this.pendingRecord = () =>
+      this.append('tool', ...blocked, {
+        type: 'tool.result',
+        stepId,
+        payload: { callId, isError: result.isError, preview: result.preview, artifacts: result.artifacts },
+      });
   }
 
   /** The call waits on an approval asked in another session: a human is asked it here, in this turn. */
