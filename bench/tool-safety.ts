@@ -6,7 +6,7 @@ import { ArtifactStore } from '../src/artifact/index.js';
 import { checkIntent, safetyConfigSchema } from '../src/safety/index.js';
 import { openDatabase } from '../src/storage/index.js';
 import { execConfigSchema, execTool, fetchTool, httpConfigSchema, ToolHost } from '../src/tools/index.js';
-import { median, type Result, timeMsAsync } from './measure.js';
+import { median, type Result, timeMs, timeMsAsync } from './measure.js';
 
 const CHECK_ROUNDS = 200;
 const CALLS = 40;
@@ -37,8 +37,7 @@ export async function toolSafety(dir: string): Promise<Result[]> {
   ];
   const checks: number[] = [];
   for (let round = 0; round < CHECK_ROUNDS; round++) {
-    for (const intent of intents)
-      checks.push(await timeMsAsync(async () => void (await checkIntent(intent, scope))));
+    for (const intent of intents) checks.push(timeMs(() => void checkIntent(intent, scope)));
   }
 
   const db = openDatabase(join(dir, 'tool-safety.db'));

@@ -4,8 +4,8 @@ import { type NewEvent, newId } from '../src/core/index.js';
 import { openApp, type PyclawApp, runInSession } from '../src/runtime/index.js';
 import type { Result } from './measure.js';
 
-const WARMUP_TURNS = 20;
-const MEASURED_TURNS = 300;
+const WARMUP_TURNS = Number(process.env.WARM ?? 20);
+const MEASURED_TURNS = Number(process.env.MEAS ?? 300);
 const EARLIER_EVENTS = 100_000;
 
 /**

@@ -60,11 +60,11 @@ const forkBombs = [/([^\s(){};|&]+)\(\)\{[^}]*\1\|\1&?[^}]*\}/, /function(\S+)\{
  * `$(…)`; a command that builds its words at run time can still hide, so this backs up policy, never
  * replaces it.
  */
-export async function commandBlock(line: string, scope: CommandScope): Promise<SafetyBlock | undefined> {
-  return (await lineBlock(line, scope, 0)) ?? configuredBlock(line, scope.config);
+export function commandBlock(line: string, scope: CommandScope): SafetyBlock | undefined {
+  return lineBlock(line, scope, 0) ?? configuredBlock(line, scope.config);
 }
 
-async function lineBlock(line: string, scope: CommandScope, depth: number): Promise<SafetyBlock | undefined> {
+function lineBlock(line: string, scope: CommandScope, depth: number): SafetyBlock | undefined {
   if (depth > 4) return { rule: 'command.nested', reason: 'the command nests shells too deeply to check' };
   const squeezed = line.replace(/\s+/g, '');
   if (forkBombs.some((pattern) => pattern.test(squeezed))) {
@@ -72,11 +72,11 @@ async function lineBlock(line: string, scope: CommandScope, depth: number): Prom
   }
   const { pipelines, substitutions } = parseCommandLine(line);
   for (const pipeline of pipelines) {
-    const block = pipeToShell(pipeline) ?? (await firstBlock(pipeline, (c) => simpleBlock(c, scope, depth)));
+    const block = pipeToShell(pipeline) ?? firstBlock(pipeline, (c) => simpleBlock(c, scope, depth));
     if (block) return block;
   }
   for (const inner of substitutions) {
-    const block = await lineBlock(inner, scope, depth + 1);
+    const block = lineBlock(inner, scope, depth + 1);
     if (block) return block;
   }
   for (const url of urlsIn(line)) {
@@ -86,12 +86,12 @@ async function lineBlock(line: string, scope: CommandScope, depth: number): Prom
   return undefined;
 }
 
-async function firstBlock<T>(
+function firstBlock<T>(
   items: readonly T[],
-  check: (item: T) => Promise<SafetyBlock | undefined>,
-): Promise<SafetyBlock | undefined> {
+  check: (item: T) => SafetyBlock | undefined,
+): SafetyBlock | undefined {
   for (const item of items) {
-    const block = await check(item);
+    const block = check(item);
     if (block) return block;
   }
   return undefined;
@@ -129,7 +129,7 @@ function pipeToShell(pipeline: Pipeline): SafetyBlock | undefined {
   };
 }
 
-async function simpleBlock(command: SimpleCommand, scope: CommandScope, depth: number) {
+function simpleBlock(command: SimpleCommand, scope: CommandScope, depth: number) {
   for (const target of command.writes) {
     if (target.startsWith('/dev/') && !harmlessDevices.test(target)) {
       return { rule: 'command.write-device', reason: `the command writes to the device ${target}` };
@@ -171,7 +171,7 @@ async function simpleBlock(command: SimpleCommand, scope: CommandScope, depth: n
   }
 }
 
-async function removalBlock(args: string[], scope: CommandScope): Promise<SafetyBlock | undefined> {
+function removalBlock(args: string[], scope: CommandScope): SafetyBlock | undefined {
   const { options, operands } = split(args);
   if (options.includes('--no-preserve-root')) {
     return { rule: 'command.rm-root', reason: 'rm --no-preserve-root may delete the whole file system' };
@@ -182,13 +182,13 @@ async function removalBlock(args: string[], scope: CommandScope): Promise<Safety
     if (critical && recursive) {
       return { rule: 'command.rm-root', reason: `rm -r on ${operand} would delete ${critical}` };
     }
-    const outside = await outsideWorkspace(operand, scope);
+    const outside = outsideWorkspace(operand, scope);
     if (outside) return { rule: 'command.rm-outside-workspace', reason: `rm on ${operand}: ${outside}` };
   }
   return undefined;
 }
 
-async function findBlock(args: string[], scope: CommandScope): Promise<SafetyBlock | undefined> {
+function findBlock(args: string[], scope: CommandScope): SafetyBlock | undefined {
   const deletes =
     args.includes('-delete') || args.some((arg, i) => /^-exec(dir)?$/.test(arg) && args[i + 1] === 'rm');
   if (!deletes) return undefined;
@@ -202,7 +202,7 @@ async function findBlock(args: string[], scope: CommandScope): Promise<SafetyBlo
     const critical = criticalTarget(start);
     if (critical)
       return { rule: 'command.rm-root', reason: `find ${start} … -delete would delete ${critical}` };
-    const outside = await outsideWorkspace(start, scope);
+    const outside = outsideWorkspace(start, scope);
     if (outside)
       return { rule: 'command.rm-outside-workspace', reason: `find ${start} deleting: ${outside}` };
   }
@@ -267,10 +267,10 @@ function criticalTarget(path: string): string | undefined {
 }
 
 /** Why `path` lies outside the workspace, if it does and can be told without running the shell. */
-async function outsideWorkspace(path: string, scope: CommandScope): Promise<string | undefined> {
+function outsideWorkspace(path: string, scope: CommandScope): string | undefined {
   if (/[$`~*?[]/.test(path) && !/^[^$`~*?[]*\/\*$/.test(path)) return undefined;
   try {
-    await resolveInWorkspace(scope.workspaceRoots, resolve(scope.cwd, path.replace(/\/\*$/, '')));
+    resolveInWorkspace(scope.workspaceRoots, resolve(scope.cwd, path.replace(/\/\*$/, '')));
     return undefined;
   } catch (error) {
     if (error instanceof PyclawError) return error.message;

@@ -24,9 +24,9 @@ export interface IntentScope {
  * The hard stops, checked before policy: a path outside the workspace (after `..` and symlinks), a host
  * the domain rules refuse, a command of a destructive shape. The first one found blocks the call.
  */
-export async function checkIntent(intent: ToolIntent, scope: IntentScope): Promise<SafetyBlock | undefined> {
+export function checkIntent(intent: ToolIntent, scope: IntentScope): SafetyBlock | undefined {
   for (const path of [...(intent.paths ?? []), ...(intent.command ? [intent.command.cwd] : [])]) {
-    const block = await confinementBlock(path, scope.workspaceRoots);
+    const block = confinementBlock(path, scope.workspaceRoots);
     if (block) return block;
   }
   for (const url of intent.urls ?? []) {
@@ -35,8 +35,12 @@ export async function checkIntent(intent: ToolIntent, scope: IntentScope): Promi
   }
   if (!intent.command) return undefined;
   // The cwd passed confinement above; if it still cannot be resolved, the tool reports why when it runs.
-  const cwd = await resolveInWorkspace(scope.workspaceRoots, intent.command.cwd).catch(() => undefined);
-  if (cwd === undefined) return undefined;
+  let cwd: string;
+  try {
+    cwd = resolveInWorkspace(scope.workspaceRoots, intent.command.cwd);
+  } catch {
+    return undefined;
+  }
   return commandBlock(intent.command.line, {
     cwd,
     workspaceRoots: scope.workspaceRoots,
@@ -44,9 +48,9 @@ export async function checkIntent(intent: ToolIntent, scope: IntentScope): Promi
   });
 }
 
-async function confinementBlock(path: string, roots: readonly string[]): Promise<SafetyBlock | undefined> {
+function confinementBlock(path: string, roots: readonly string[]): SafetyBlock | undefined {
   try {
-    await resolveInWorkspace(roots, path);
+    resolveInWorkspace(roots, path);
     return undefined;
   } catch (error) {
     if (error instanceof PyclawError) return { rule: 'workspace', reason: error.message };

@@ -8,7 +8,7 @@ import { PyclawError } from '../core/index.js';
  * ancestor goes through realpath, so a link pointing out of the workspace cannot smuggle a path in.
  * The checks are synchronous: a few local syscalls cost less than a thread-pool round trip each.
  */
-export async function resolveInWorkspace(roots: readonly string[], path: string): Promise<string> {
+export function resolveInWorkspace(roots: readonly string[], path: string): string {
   const [cwd] = roots;
   if (cwd === undefined) {
     throw new PyclawError('tool.no-workspace', 'this call has no workspace roots, so no path is allowed');

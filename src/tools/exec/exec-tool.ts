@@ -51,7 +51,7 @@ export function execTool({ config, env }: ExecToolOptions): Tool {
 }
 
 async function workingDirectory(ctx: ToolContext, cwd: string): Promise<string> {
-  const dir = await resolveInWorkspace(ctx.workspaceRoots, cwd);
+  const dir = resolveInWorkspace(ctx.workspaceRoots, cwd);
   if (!(await stat(dir)).isDirectory()) {
     throw new PyclawError('tool.not-a-directory', `cwd ${cwd} is not a directory`);
   }

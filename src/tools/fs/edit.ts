@@ -25,7 +25,7 @@ export const fsEdit = defineTool({
   annotations: { readOnly: false, destructive: false, idempotent: false, openWorld: false },
   intent: ({ path }) => ({ paths: [path] }),
   async execute(ctx, edit, signal) {
-    const file = await resolveInWorkspace(ctx.workspaceRoots, edit.path);
+    const file = resolveInWorkspace(ctx.workspaceRoots, edit.path);
     const parts = (await readTextFile(file, edit.path, signal)).split(edit.old_string);
     const occurrences = parts.length - 1;
     if (occurrences === 0) {

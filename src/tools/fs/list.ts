@@ -20,7 +20,7 @@ export const fsList = defineTool({
   annotations: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
   intent: ({ path }) => ({ paths: [path] }),
   async execute(ctx, { path, recursive }, signal) {
-    const dir = await resolveInWorkspace(ctx.workspaceRoots, path);
+    const dir = resolveInWorkspace(ctx.workspaceRoots, path);
     if (!(await stat(dir)).isDirectory()) {
       throw new PyclawError('tool.not-a-directory', `${path} is not a directory`);
     }

@@ -18,7 +18,7 @@ export const fsRead = defineTool({
   annotations: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
   intent: ({ path }) => ({ paths: [path] }),
   async execute(ctx, { path, offset, limit }, signal) {
-    const text = await readTextFile(await resolveInWorkspace(ctx.workspaceRoots, path), path, signal);
+    const text = await readTextFile(resolveInWorkspace(ctx.workspaceRoots, path), path, signal);
     if (offset === undefined && limit === undefined) return { content: text };
     return { content: lineRange(text, path, offset ?? 1, limit) };
   },

@@ -19,7 +19,7 @@ export const fsWrite = defineTool({
   annotations: { readOnly: false, destructive: false, idempotent: false, openWorld: false },
   intent: ({ path }) => ({ paths: [path] }),
   async execute(ctx, { path, content }, signal) {
-    const file = await resolveInWorkspace(ctx.workspaceRoots, path);
+    const file = resolveInWorkspace(ctx.workspaceRoots, path);
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, content, { signal });
     return { content: `wrote ${Buffer.byteLength(content)} bytes to ${path}` };
