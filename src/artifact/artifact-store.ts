@@ -15,6 +15,11 @@ import { parseArtifactQuery, refOf } from './artifact-ref.js';
 import { ArtifactRows } from './artifact-rows.js';
 import { BlobFiles, type StagedBlob } from './blob-files.js';
 
+/** A text written to a temp file with its hash known, stored only once `putStaged` places it. */
+export interface StagedText extends StagedBlob {
+  meta: PutOptions;
+}
+
 export interface GcReport {
   /** Hashes whose blob (and row, if it had one) was removed. */
   removed: string[];
@@ -73,10 +78,22 @@ export class ArtifactStore {
    * pack) than streaming. Same redaction, addressing and retention.
    */
   putText(text: string, options: PutOptions = {}): ArtifactInfo {
+    return this.putStaged(this.stageText(text, options));
+  }
+
+  /**
+   * The first half of `putText`: the text redacted, written to a temp file and hashed. Nothing is
+   * stored until `putStaged`; a staged text never put is a stray temp file, which gc removes.
+   */
+  stageText(text: string, options: PutOptions = {}): StagedText {
     const meta = parseArtifactInput(putOptionsSchema, options, 'artifact options');
     const redacted = this.redactor ? this.redactor.redactText(text) : text;
-    const staged = this.files.stageBytes(Buffer.from(redacted), meta.durable ?? true);
-    return this.placeAndRecord(staged, meta, 'text/plain; charset=utf-8');
+    return { ...this.files.stageBytes(Buffer.from(redacted), meta.durable ?? true), meta };
+  }
+
+  /** The second half of `putText`: places the staged file and records its row. */
+  putStaged(staged: StagedText): ArtifactInfo {
+    return this.placeAndRecord(staged, staged.meta, 'text/plain; charset=utf-8');
   }
 
   /**

@@ -7,4 +7,9 @@ export {
   retentionSchema,
 } from './artifact-info.js';
 export { refOf } from './artifact-ref.js';
-export { ArtifactStore, type GcReport, type IntegrityReport } from './artifact-store.js';
+export {
+  ArtifactStore,
+  type GcReport,
+  type IntegrityReport,
+  type StagedText,
+} from './artifact-store.js';

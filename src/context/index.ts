@@ -15,6 +15,6 @@ export {
   promptPackSchema,
 } from './pack-document.js';
 export type { MemorySnippet, SkillCardInput, SkillExcerptSource } from './sources.js';
-export { loadPack, promptPackMime, storePack } from './stored-pack.js';
+export { loadPack, promptPackMime, stagePack } from './stored-pack.js';
 export { messageOverheadTokens, TokenCounter } from './tokens.js';
 export { type ConversationUnit, conversationUnits, maskedOutput, windowEventTypes } from './window.js';

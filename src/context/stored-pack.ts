@@ -1,4 +1,4 @@
-import type { ArtifactStore } from '../artifact/index.js';
+import { type ArtifactStore, refOf, type StagedText } from '../artifact/index.js';
 import { PyclawError } from '../core/index.js';
 import type { PromptPack } from './pack-document.js';
 import { promptPackSchema } from './pack-document.js';
@@ -6,12 +6,13 @@ import { promptPackSchema } from './pack-document.js';
 export const promptPackMime = 'application/vnd.pyclaw.promptpack+json';
 
 /**
- * Stores the pack as a JSON artifact; returns its ref (`sha256:<hex>`) and hash. Not fsynced: a pack
- * is rebuilt from the log if a power loss takes it, and fsyncs would cost more than the rest of a turn.
+ * Writes the pack as a JSON artifact's temp file: its ref (`sha256:<hex>`) is known at once, and
+ * `artifacts.putStaged` stores it. Not fsynced: a pack is rebuilt from the log if a power loss takes
+ * it, and fsyncs would cost more than the rest of a turn.
  */
-export function storePack(artifacts: ArtifactStore, pack: PromptPack): { ref: string; hash: string } {
-  const info = artifacts.putText(JSON.stringify(pack), { mime: promptPackMime, durable: false });
-  return { ref: info.ref, hash: info.hash };
+export function stagePack(artifacts: ArtifactStore, pack: PromptPack): StagedText & { ref: string } {
+  const staged = artifacts.stageText(JSON.stringify(pack), { mime: promptPackMime, durable: false });
+  return { ...staged, ref: refOf(staged.hash) };
 }
 
 /** Reads a stored pack back; a missing or damaged artifact is a one-line error naming it. */

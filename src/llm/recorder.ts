@@ -14,6 +14,8 @@ import {
 export interface LlmEventSink {
   append(sessionId: string, event: NewEvent): StoredEvent;
   byTurn(sessionId: string, turnId: string): StoredEvent[];
+  /** Runs `work` in one commit. */
+  transaction<T>(work: () => T): T;
 }
 
 /** Where a model call sits in a turn: one stepId names one logical call, whichever model answers it. */
@@ -25,6 +27,13 @@ export interface LlmStep {
   packHash?: string;
   traceId?: string;
   actor?: string;
+  /** Written in the commit of the step's `llm.requested`, before it: the prompt pack it was built from. */
+  withRequest?: () => void;
+  /**
+   * Takes the answer's `llm.responded`, for the caller to record with what it decides next; without it
+   * the answer is recorded at once. A failed call is always recorded at once.
+   */
+  deferAnswer?: (record: () => StoredEvent) => void;
 }
 
 export interface RecordedCall {
@@ -58,7 +67,7 @@ export async function recordedComplete(call: RecordedCall): Promise<RecordedResp
   if (recorded) return { ...recorded, reused: true };
 
   const clock = call.clock ?? systemClock;
-  sink.append(step.sessionId, {
+  const requested: NewEvent = {
     ...placement(step),
     type: 'llm.requested',
     payload: {
@@ -67,18 +76,29 @@ export async function recordedComplete(call: RecordedCall): Promise<RecordedResp
       packHash: step.packHash,
       params: paramsOf(request),
     },
-  });
+  };
+  const { withRequest } = step;
+  if (withRequest) {
+    sink.transaction(() => {
+      withRequest();
+      sink.append(step.sessionId, requested);
+    });
+  } else sink.append(step.sessionId, requested);
   const started = clock.now();
   try {
     const violation =
       call.budget && budgetViolation(call.budget, spendingOf(sink.byTurn(step.sessionId, step.turnId)));
     if (violation) throw new LlmError('budget', provider.id, violation);
     const response = await provider.complete(request, call.options);
-    sink.append(step.sessionId, {
-      ...placement(step),
-      type: 'llm.responded',
-      payload: { provider: provider.id, ...response, latencyMs: clock.now() - started },
-    });
+    const latencyMs = clock.now() - started;
+    const recordAnswer = () =>
+      sink.append(step.sessionId, {
+        ...placement(step),
+        type: 'llm.responded',
+        payload: { provider: provider.id, ...response, latencyMs },
+      });
+    if (step.deferAnswer) step.deferAnswer(recordAnswer);
+    else recordAnswer();
     return { response, provider: provider.id, reused: false };
   } catch (error) {
     sink.append(step.sessionId, {

@@ -9,7 +9,7 @@ import {
   type MemorySnippet,
   type PackRequest,
   packBudgets,
-  storePack,
+  stagePack,
   TokenCalibration,
   TokenCounter,
   windowEventTypes,
@@ -33,6 +33,8 @@ export interface PackedPrompt {
   /** Our count of the pack's tokens, to compare with what the provider reports. */
   totalTokens: number;
   provider: string;
+  /** Stores a new pack and appends `context.packed`: for the commit of the call's `llm.requested`. */
+  record?: () => void;
 }
 
 /** The model call a prompt is for: the turn's events so far, and the tools the step may offer. */
@@ -50,8 +52,8 @@ export const processCalibration = new TokenCalibration();
 /**
  * The prompt for a plan step. A step packed before (the process died before or during the model
  * call) is sent exactly the pack recorded for it, so a resumed step sees the same prompt. Otherwise a
- * new pack is built under the agent's budgets, stored as an artifact, and announced by
- * `context.packed` before the call.
+ * new pack is built under the agent's budgets and written to a temp file; `record` stores it as an
+ * artifact and announces it by `context.packed`, in the commit of the call's `llm.requested`.
  */
 export async function promptFor(env: PackEnvironment, step: PromptStep): Promise<PackedPrompt> {
   const { sessionId, turnId, stepId, events } = step;
@@ -103,16 +105,17 @@ export async function promptFor(env: PackEnvironment, step: PromptStep): Promise
       historyFrom > summarisedTo + 1 ? { fromSeq: summarisedTo + 1, toSeq: historyFrom - 1 } : undefined,
     current: currentTurnUnits(conversation),
   });
-  // The pack's row and the event naming it commit together.
-  const stored = env.log.transaction(() => {
-    const stored = storePack(env.artifacts, pack);
+  const staged = stagePack(env.artifacts, pack);
+  // The pack's row and the event naming it commit together, with the call's request.
+  const record = () => {
+    env.artifacts.putStaged(staged);
     env.log.append(sessionId, {
       type: 'context.packed',
       actor: 'runtime',
       turnId,
       stepId,
       payload: {
-        packArtifact: stored.ref,
+        packArtifact: staged.ref,
         totalTokens: pack.totalTokens,
         budget: budgets.total,
         provider,
@@ -121,9 +124,8 @@ export async function promptFor(env: PackEnvironment, step: PromptStep): Promise
         telemetry: pack.telemetry,
       },
     });
-    return stored;
-  });
-  return { request: pack.request, packHash: stored.hash, totalTokens: pack.totalTokens, provider };
+  };
+  return { request: pack.request, packHash: staged.hash, totalTokens: pack.totalTokens, provider, record };
 }
 
 /**

@@ -151,6 +151,7 @@ function drivenTurnsOf(log: EventLog): Map<string, readonly StoredEvent[]> {
 export function recorderSink(log: EventLog): LlmEventSink {
   return {
     append: (sessionId, event) => log.append(sessionId, event),
+    transaction: (work) => log.transaction(work),
     byTurn: (sessionId, turnId) => {
       const driven = drivenTurns.get(log)?.get(turnId);
       return driven ? [...driven] : log.byTurn(sessionId, turnId);
@@ -217,8 +218,9 @@ function isRecordedOnly(step: NextStep): step is RecordedStep {
 
 class TurnSteps {
   /**
-   * What the last tool call returned, recorded in the commit of the decisions that follow: nothing runs
-   * in between, so a crash loses no more than it would a moment earlier, and the turn saves a commit.
+   * What the last tool call or model call returned, recorded in the commit of the decisions that
+   * follow: nothing runs in between, so a crash loses no more than it would a moment earlier, and the
+   * turn saves a commit.
    */
   private pendingRecord: (() => void) | undefined;
 
@@ -367,8 +369,20 @@ class TurnSteps {
             events,
             tools: this.toolSpecs(onlyReadOnlyTools),
           });
+      let recordPack = prompt?.record;
       const response = await this.env.router.complete('default', prompt?.request ?? { messages: [] }, {
-        step: { ...this.step(stepId), packHash: prompt?.packHash },
+        step: {
+          ...this.step(stepId),
+          packHash: prompt?.packHash,
+          // with the first provider's request only: one that falls back to another has recorded it
+          withRequest: () => {
+            recordPack?.();
+            recordPack = undefined;
+          },
+          deferAnswer: (record) => {
+            this.pendingRecord = () => this.keep([record()]);
+          },
+        },
         onDelta: this.env.onDelta,
         signal: this.env.signal,
       });
