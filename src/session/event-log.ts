@@ -11,7 +11,7 @@ import {
   systemClock,
 } from '../core/index.js';
 import type { Redactor } from '../secret/index.js';
-import type { Db } from '../storage/index.js';
+import { type Db, inTransaction } from '../storage/index.js';
 import { artifactHashesIn } from './artifact-refs.js';
 import { eventHash, genesisHash } from './hash-chain.js';
 import { type EventRow, eventFromRow } from './rows.js';
@@ -154,7 +154,7 @@ export class EventLog {
     this.untold = untold;
     let result: T;
     try {
-      result = this.db.transaction(work).immediate();
+      result = inTransaction(this.db, work);
     } finally {
       this.untold = undefined;
     }
@@ -166,7 +166,7 @@ export class EventLog {
   private nestedTransaction<T>(untold: Untold, work: () => T): T {
     const before = untold.length;
     try {
-      return this.db.transaction(work)();
+      return inTransaction(this.db, work);
     } catch (error) {
       untold.length = before;
       throw error;

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { PyclawError } from '../core/index.js';
 import { migrations } from './migrations.js';
+import { preparedOnce } from './prepared.js';
 
 export type Db = Database.Database;
 
@@ -76,7 +77,13 @@ function migrate(db: Db, path: string): void {
   apply.immediate();
 }
 
-/** Runs `work` in one IMMEDIATE transaction: all of it commits, or none of it. */
+/** One transaction function per database, reused: `db.transaction` builds four wrappers at each call. */
+const transactionRunner = preparedOnce((db) => db.transaction((work: () => unknown) => work()));
+
+/**
+ * Runs `work` in one IMMEDIATE transaction: all of it commits, or none of it. Inside a transaction
+ * already open it is a savepoint, which rolls back alone if `work` throws.
+ */
 export function inTransaction<T>(db: Db, work: () => T): T {
-  return db.transaction(work).immediate();
+  return transactionRunner(db).immediate(work) as T;
 }
