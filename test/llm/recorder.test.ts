@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../src/core/index.js';
 import { createScriptedProvider, LlmError, recordedComplete } from '../../src/llm/index.js';
 import { useEventLog } from './event-log-sink.js';
 
@@ -133,5 +134,61 @@ describe('recorded model calls', () => {
       'per-day cost budget of $1 reached ($1.2500 used)',
     );
     expect(provider.requests).toHaveLength(0);
+  });
+
+  it('commits what comes with the request in its commit, and leaves a deferred answer to the caller', async () => {
+    const { log, sessionId } = openLog();
+    const provider = createScriptedProvider('demo', { responses: [{ text: '4' }] });
+    const committed: number[] = [];
+    log.subscribe(sessionId, (event) => committed.push(event.seq));
+    let recordAnswer: (() => StoredEvent) | undefined;
+    const deferAnswer = (record: () => StoredEvent) => {
+      recordAnswer = record;
+    };
+    const step = {
+      sessionId,
+      turnId: 'turn-1',
+      stepId: 'step-1',
+      withRequest: () => {
+        log.append(sessionId, {
+          type: 'turn.phase',
+          actor: 'runtime',
+          turnId: 'turn-1',
+          payload: { phase: 'plan' },
+        });
+        // nothing of the commit is told to subscribers until the request is appended with it
+        expect(committed).toEqual([]);
+      },
+      deferAnswer,
+    };
+    const result = await recordedComplete({ sink: log, step, provider, request });
+    expect(result.response.text).toBe('4');
+    expect(log.byTurn(sessionId, 'turn-1').map((event) => event.type)).toEqual([
+      'turn.phase',
+      'llm.requested',
+    ]);
+
+    expect(recordAnswer?.()).toMatchObject({ seq: 3, type: 'llm.responded', payload: { text: '4' } });
+    expect(committed).toEqual([1, 2, 3]);
+
+    // a failed call is recorded at once, whoever would take its answer
+    const failing = createScriptedProvider('demo', {
+      responses: [{ error: { kind: 'auth', message: 'bad key' } }],
+    });
+    recordAnswer = undefined;
+    await expect(
+      recordedComplete({
+        sink: log,
+        step: { sessionId, turnId: 'turn-1', stepId: 'step-2', deferAnswer },
+        provider: failing,
+        request,
+      }),
+    ).rejects.toThrow('bad key');
+    expect(recordAnswer).toBeUndefined();
+    expect(log.byTurn(sessionId, 'turn-1').at(-1)).toMatchObject({
+      type: 'llm.responded',
+      payload: { errorKind: 'auth' },
+    });
+    expect(log.verify(sessionId).ok).toBe(true);
   });
 });
