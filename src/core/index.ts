@@ -14,5 +14,5 @@ export {
 } from './events.js';
 export { newId } from './ids.js';
 export { createLogger, type Logger } from './logger.js';
-export { parsePayload, rememberParsedPayload, safeParsePayload } from './payload-parse.js';
+export { parsePayload, safeParsePayload } from './payload-parse.js';
 export { toolIdMatches } from './tool-id-pattern.js';

@@ -15,30 +15,17 @@ export function safeParsePayload<S extends z.ZodType>(
   payload: unknown,
 ): z.ZodSafeParseResult<z.output<S>> {
   if (typeof payload !== 'object' || payload === null) return schema.safeParse(payload);
-  const bySchema = parsedBy(payload);
+  let bySchema = parsedPayloads.get(payload);
+  if (!bySchema) {
+    bySchema = new Map();
+    parsedPayloads.set(payload, bySchema);
+  }
   let result = bySchema.get(schema);
   if (!result) {
     result = schema.safeParse(payload);
     bySchema.set(schema, result);
   }
   return result as z.ZodSafeParseResult<z.output<S>>;
-}
-
-/**
- * Notes that `output` is what `schema` made of a payload: the event log validates what it appends, and
- * the event payload schemas have no transforms or defaults, so parsing their output again gives it back.
- */
-export function rememberParsedPayload(schema: z.ZodType, output: object): void {
-  parsedBy(output).set(schema, { success: true, data: output });
-}
-
-function parsedBy(payload: object): Map<z.ZodType, z.ZodSafeParseResult<unknown>> {
-  let bySchema = parsedPayloads.get(payload);
-  if (!bySchema) {
-    bySchema = new Map();
-    parsedPayloads.set(payload, bySchema);
-  }
-  return bySchema;
 }
 
 /** The event's payload as `schema` reads it; a payload that does not fit means the log is broken. */

@@ -7,7 +7,6 @@ import {
   type NewEvent,
   newId,
   PyclawError,
-  rememberParsedPayload,
   type StoredEvent,
   systemClock,
 } from '../core/index.js';
@@ -279,16 +278,13 @@ export class EventLog {
     if (!isKnownEventType(event.type)) {
       throw new PyclawError('session.unknown-type', `cannot append event of unknown type "${event.type}"`);
     }
-    const schema = eventPayloadSchemas[event.type];
-    const result = schema.safeParse(event.payload);
+    const result = eventPayloadSchemas[event.type].safeParse(event.payload);
     if (!result.success) {
       const issue = result.error.issues[0];
       const field = issue?.path.join('.') || '(payload)';
       throw new PyclawError('session.bad-payload', `${event.type} payload: ${field}: ${issue?.message}`);
     }
     const payload = this.redactor ? this.redactor.redactValue(result.data) : result.data;
-    // readers of the stored event parse it with the same schema; one the redactor changed is parsed again
-    if (payload === result.data) rememberParsedPayload(schema, payload);
     return { event, payload, payloadJson: canonicalJson(payload) };
   }
 
