@@ -174,10 +174,11 @@ async function decideAndPerform(
 /**
  * Decides and records, in one commit, the steps that only append what was decided (phases, intents,
  * policy decisions, refusals, the answer), up to the first step that waits on something outside the
- * log (a model, a tool, a human), which is returned; a tool's `tool.started` is part
- * of the commit, and what the last waiting step found (a tool's result) opens it. What a step waits
- * for is thus committed before it starts, and a crash before the commit only makes a resume decide the
- * same steps again. Nothing here awaits, so nothing else in the process writes inside the transaction.
+ * log (a model, a tool, a human), which is returned; a tool's `tool.started` is part of the commit,
+ * and what the last waiting step returned (a tool's result, a model's answer) opens it. What a step
+ * waits for is thus committed before it starts, and a crash before the commit only makes a resume
+ * decide the same steps again. Nothing here awaits, so nothing else in the process writes inside the
+ * transaction.
  */
 function recordDecisions(env: TurnEnvironment, turn: TurnSteps, events: readonly StoredEvent[]): WaitingStep {
   return env.log.transaction(() => {
@@ -462,7 +463,7 @@ class TurnSteps {
     return undefined;
   }
 
-  /** Records what the last waiting step found, if anything, with the decisions that follow it. */
+  /** Records what the last waiting step returned, if anything, with the decisions that follow it. */
   recordPending(): void {
     const record = this.pendingRecord;
     this.pendingRecord = undefined;
