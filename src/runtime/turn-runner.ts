@@ -174,11 +174,11 @@ async function decideAndPerform(
 /**
  * Decides and records, in one commit, the steps that only append what was decided (phases, intents,
  * policy decisions, refusals, the answer), up to the first step that waits on something outside the
- * log (a model, a tool, a human), which is returned; a tool's `tool.started` is part of the commit,
- * and what the last waiting step returned (a tool's result, a model's answer) opens it. What a step
- * waits for is thus committed before it starts, and a crash before the commit only makes a resume
- * decide the same steps again. Nothing here awaits, so nothing else in the process writes inside the
- * transaction.
+ * log (a model, a tool, a human, a safety check), which is returned; a tool's `tool.started` is part
+ * of the commit, and what the last waiting step returned (a model's answer, a verdict, a tool's
+ * result) opens it. What a step waits for is thus committed before it starts, and a crash before the
+ * commit only makes a resume decide the same steps again. Nothing here awaits, so nothing else in the
+ * process writes inside the transaction.
  */
 function recordDecisions(env: TurnEnvironment, turn: TurnSteps, events: readonly StoredEvent[]): WaitingStep {
   return env.log.transaction(() => {
@@ -204,7 +204,6 @@ function recordDecisions(env: TurnEnvironment, turn: TurnSteps, events: readonly
 const recordedOnlyKinds = [
   'enter-phase',
   'request-tool',
-  'gate-tool',
   'refuse-tool',
   'ask-in-doubt',
   'respond',
@@ -219,9 +218,9 @@ function isRecordedOnly(step: NextStep): step is RecordedStep {
 
 class TurnSteps {
   /**
-   * What the last tool call or model call returned, recorded in the commit of the decisions that
-   * follow: nothing runs in between, so a crash loses no more than it would a moment earlier, and the
-   * turn saves a commit.
+   * What the last waiting step returned (a model's answer, a safety and policy verdict, a tool's
+   * result), recorded in the commit of the decisions that follow: nothing runs in between, so a crash
+   * loses no more than it would a moment earlier, and the turn saves a commit.
    */
   private pendingRecord: (() => void) | undefined;
 
@@ -261,9 +260,6 @@ class TurnSteps {
             input: step.planned.call.arguments,
           },
         });
-        return;
-      case 'gate-tool':
-        this.checkSafety(step.planned, step.askHuman);
         return;
       case 'refuse-tool':
         this.append('runtime', {
@@ -306,6 +302,9 @@ class TurnSteps {
     switch (step.kind) {
       case 'call-model':
         return this.callModel(step.stepId, events, step.onlyReadOnlyTools === true);
+      case 'gate-tool':
+        this.checkSafety(step.planned, step.askHuman);
+        return undefined;
       case 'await-approval':
         return this.awaitApproval(step.approvalId, events);
       case 'run-tool':
@@ -473,14 +472,16 @@ class TurnSteps {
   /**
    * Safety's hard stops come before policy: a blocked call is recorded as `safety.blocked` and denied,
    * so no rule, grant or approval can let it run, and the model gets the reason as the call's error.
-   * Otherwise policy decides. The checks are a few local syscalls, so they run inside the decisions' commit.
+   * Otherwise policy decides. Either is recorded with the decisions that follow, after the call's
+   * intent has been committed: a crash in between decides the call again, without asking anyone.
    */
   private checkSafety(planned: PlannedCall, askHuman: string | undefined): void {
     const intent = this.env.tools.intent({ tool: planned.call.name, input: planned.call.arguments });
     const scope = { workspaceRoots: this.env.workspaceRoots, config: this.env.safety };
     const block = intent && checkIntent(intent, scope);
-    if (block) this.recordSafetyBlock(planned, block);
-    else this.gate(planned, askHuman);
+    this.pendingRecord = block
+      ? () => this.recordSafetyBlock(planned, block)
+      : () => this.gate(planned, askHuman);
   }
 
   private recordSafetyBlock(planned: PlannedCall, block: SafetyBlock): void {
