@@ -15,4 +15,5 @@ export {
 export { newId } from './ids.js';
 export { createLogger, type Logger } from './logger.js';
 export { parsePayload, safeParsePayload } from './payload-parse.js';
+export { anySignal } from './signals.js';
 export { toolIdMatches } from './tool-id-pattern.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorMessage } from '../core/index.js';
+import { anySignal, errorMessage } from '../core/index.js';
 import { type CompleteOptions, type CompletionRequest, LlmError, type Provider } from './contract.js';
 
 /** Timeout and retry settings; every provider kind accepts these keys in its config. */
@@ -71,7 +71,7 @@ async function attemptOnce(
   const callerSignal = options.signal;
   if (callerSignal?.aborted) throw abortedError(provider.id);
   const timeoutSignal = AbortSignal.timeout(timeoutMs);
-  const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
+  const signal = callerSignal ? anySignal([callerSignal, timeoutSignal]) : timeoutSignal;
   const failure = () =>
     callerSignal?.aborted
       ? abortedError(provider.id)

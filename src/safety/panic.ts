@@ -1,4 +1,4 @@
-import { type Clock, newId, PyclawError, systemClock } from '../core/index.js';
+import { anySignal, type Clock, newId, PyclawError, systemClock } from '../core/index.js';
 import type { EventLog } from '../session/index.js';
 import { type Db, inTransaction, preparedOnce } from '../storage/index.js';
 
@@ -137,7 +137,7 @@ export class PanicSwitch {
     this.running.add(controller);
     this.poller ??= setInterval(() => this.poll(), pollMs).unref();
     try {
-      return await work(AbortSignal.any([outer, controller.signal]));
+      return await work(anySignal([outer, controller.signal]));
     } finally {
       this.running.delete(controller);
       if (this.running.size === 0) this.stopPolling();

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { prettifyError } from 'zod';
-import { errorMessage } from '../../core/index.js';
+import { anySignal, errorMessage } from '../../core/index.js';
 import { classifyHttpFailure } from '../classify-error.js';
 import { LlmError } from '../contract.js';
 import { routerErrorSchema, tryParseJson } from './cortensor-wire.js';
@@ -37,7 +37,7 @@ export async function postToRouter<T>(
   read: (response: Response) => Promise<T>,
 ): Promise<T> {
   const timeout = AbortSignal.timeout(connection.timeoutMs);
-  const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+  const signal = call.signal ? anySignal([call.signal, timeout]) : timeout;
   try {
     const token = connection.token();
     const response = await fetch(`${connection.baseUrl.replace(/\/+$/, '')}${call.path}`, {

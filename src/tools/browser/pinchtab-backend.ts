@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorMessage, PyclawError } from '../../core/index.js';
+import { anySignal, errorMessage, PyclawError } from '../../core/index.js';
 import type { BrowserBackend, PageSummary } from './backend.js';
 
 export interface PinchTabBackendOptions {
@@ -45,7 +45,7 @@ export function pinchTabBackend(options: PinchTabBackendOptions): BrowserBackend
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
+        signal: anySignal([signal, AbortSignal.timeout(options.timeoutMs)]),
       });
     } catch (error) {
       if (signal.aborted) throw error;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PyclawError } from '../../core/index.js';
+import { anySignal, PyclawError } from '../../core/index.js';
 import { type DomainRules, domainBlock, SafetyBlockedError } from '../../safety/index.js';
 import { defineTool, type Tool, type ToolContext } from '../contract.js';
 import type { HttpConfig } from './http-config.js';
@@ -45,7 +45,7 @@ export function fetchTool({ config, domains }: FetchToolOptions): Tool {
     intent: ({ url }) => ({ urls: [url] }),
     async execute(ctx, call, signal) {
       const timeoutMs = call.timeout_ms ?? config.timeoutMs;
-      const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+      const deadline = anySignal([signal, AbortSignal.timeout(timeoutMs)]);
       const request: Request = {
         url: new URL(call.url),
         method: call.method,
