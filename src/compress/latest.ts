@@ -26,16 +26,12 @@ function eventAt(log: EventLog, sessionId: string, seq: number | null | undefine
 type SummaryAt = SummaryUpdate & { seq: number };
 
 /** Each session's summary as last read: events never change, so one at the same seq is not read again. */
-const summariesRead = new WeakMap<EventLog, Map<string, SummaryAt | undefined>>();
+const summariesRead = preparedOnce(() => new Map<string, SummaryAt | undefined>());
 
 /** The session's latest rolling summary, found by key whatever the session's length. */
 export function latestSummary(db: Db, log: EventLog, sessionId: string): SummaryAt | undefined {
   const seq = marks(db, sessionId)?.summary_seq;
-  let bySession = summariesRead.get(log);
-  if (!bySession) {
-    bySession = new Map();
-    summariesRead.set(log, bySession);
-  }
+  const bySession = summariesRead(db);
   const known = bySession.get(sessionId);
   if (known?.seq === seq) return known;
   const event = eventAt(log, sessionId, seq);
