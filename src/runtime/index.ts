@@ -49,7 +49,8 @@ export {
   type ApprovalPrompt,
   driveTurn,
   type MessageOrigin,
-  startTurn,
+  type NewTurn,
+  newTurn,
   type TurnEnvironment,
   type TurnOutcome,
 } from './turn-runner.js';

@@ -4,7 +4,6 @@ import { PyclawError, systemClock } from '../core/index.js';
 import { ModelRouter } from '../llm/index.js';
 import type { AgentDefinition } from '../registry/index.js';
 import { loadSkills, skillDirs, skillsForAgent } from '../skill/index.js';
-import { inTransaction } from '../storage/index.js';
 import type { ToolHost } from '../tools/index.js';
 import type { PyclawApp } from './app.js';
 import { type ApprovalReply, recordApprovalReply } from './approvals.js';
@@ -13,8 +12,8 @@ import { SessionLease } from './session-lease.js';
 import {
   driveTurn,
   type MessageOrigin,
+  newTurn,
   recorderSink,
-  startTurn,
   type TurnEnvironment,
   type TurnOutcome,
 } from './turn-runner.js';
@@ -49,6 +48,9 @@ export interface RunSessionResult {
  * Runs one message in a session under the session's lease: first any turn of the session that never
  * ended is resumed from its log, then the new turn runs. A session waiting for an approval does not
  * start a new turn until that approval is answered.
+ *
+ * With nothing to resume or answer, the lease is taken in the commit that opens the new turn: nothing
+ * is written before it, and a process that took the session meanwhile makes that commit fail as busy.
  */
 export async function runInSession(app: PyclawApp, options: RunSessionOptions): Promise<RunSessionResult> {
   const existing = options.sessionId === undefined ? undefined : app.log.getSession(options.sessionId);
@@ -61,30 +63,34 @@ export async function runInSession(app: PyclawApp, options: RunSessionOptions): 
   // Before a new session exists: a plugin or MCP server that fails to load leaves nothing behind.
   const tools = await app.loadTools(app.registry().get(agentId).tools);
   const session = existing ?? app.log.createSession({ agentId, title: options.message?.slice(0, 80) });
-  const lease = SessionLease.acquire(app.db, session.id);
+  let lease: SessionLease | undefined;
+  const takeLease = () => {
+    lease ??= SessionLease.acquire(app.db, session.id);
+  };
   try {
-    if (options.answer) recordApprovalReply(app, session.id, agentId, options.answer);
     const env = turnEnvironment(app, agentId, tools, options);
     const resumed: TurnOutcome[] = [];
-    for (const open of findOpenTurns(app.db, session.id)) {
-      const outcome = await driveTurn(env, session.id, open.turnId);
-      resumed.push(outcome);
-      if (outcome.status === 'waiting') return { sessionId: session.id, resumed };
+    const open = findOpenTurns(app.db, session.id);
+    if (options.answer || open.length > 0 || options.message === undefined) {
+      takeLease();
+      if (options.answer) recordApprovalReply(app, session.id, agentId, options.answer);
+      // read again under the lease: another process may have ended or started turns meanwhile
+      for (const { turnId } of findOpenTurns(app.db, session.id)) {
+        const outcome = await driveTurn(env, session.id, turnId);
+        resumed.push(outcome);
+        if (outcome.status === 'waiting') return { sessionId: session.id, resumed };
+      }
     }
     if (options.message === undefined) return { sessionId: session.id, resumed };
-    const { message, onMessageRecorded } = options;
-    const turnId = onMessageRecorded
-      ? inTransaction(app.db, () => {
-          const started = startTurn(env, session.id, message, options.origin);
-          onMessageRecorded(started);
-          return started;
-        })
-      : startTurn(env, session.id, message, options.origin);
-    const outcome = await driveTurn(env, session.id, turnId);
+    const turn = newTurn(env, session.id, options.message, options.origin, (turnId) => {
+      takeLease();
+      options.onMessageRecorded?.(turnId);
+    });
+    const outcome = await driveTurn(env, session.id, turn);
     if (outcome.status !== 'waiting') await updateSummary(env, session.id);
     return { sessionId: session.id, resumed, outcome };
   } finally {
-    lease.release();
+    lease?.release();
   }
 }
 

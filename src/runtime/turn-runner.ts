@@ -84,20 +84,33 @@ export interface MessageOrigin {
   externalChatId?: string;
 }
 
-/** Appends the user's message and `turn.started`, atomically; returns the new turn's id. */
-export function startTurn(
+/** A turn about to start, and what opens it: the user's message and `turn.started`, appended together. */
+export interface NewTurn {
+  turnId: string;
+  open: () => readonly StoredEvent[];
+}
+
+/**
+ * A new turn for the user's message. Nothing is appended yet: `driveTurn` opens the turn in the commit
+ * of its first decisions, and `onOpened` runs in that commit too.
+ */
+export function newTurn(
   env: TurnEnvironment,
   sessionId: string,
   input: string,
   origin: MessageOrigin = { channel: 'cli' },
-): string {
+  onOpened?: (turnId: string) => void,
+): NewTurn {
   const turnId = newId();
-  const actor = 'user';
-  env.log.appendBatch(sessionId, [
-    { type: 'user.message', actor, turnId, payload: { text: input, ...origin } },
-    { type: 'turn.started', actor: 'runtime', turnId, payload: { agentId: env.agent.id, input } },
-  ]);
-  return turnId;
+  const open = () => {
+    const opened = env.log.appendBatch(sessionId, [
+      { type: 'user.message', actor: 'user', turnId, payload: { text: input, ...origin } },
+      { type: 'turn.started', actor: 'runtime', turnId, payload: { agentId: env.agent.id, input } },
+    ]);
+    onOpened?.(turnId);
+    return opened;
+  };
+  return { turnId, open };
 }
 
 /**
@@ -108,24 +121,25 @@ export function startTurn(
 export async function driveTurn(
   env: TurnEnvironment,
   sessionId: string,
-  turnId: string,
+  turn: string | NewTurn,
 ): Promise<TurnOutcome> {
+  const turnId = typeof turn === 'string' ? turn : turn.turnId;
   // Read once, then kept current from the appends: this process holds the session's lease, so every
   // event of the turn is appended through this log while it runs. Subscribers hear of what a
   // transaction appends only once it commits, but the brain decides from it before, so the turn's
   // own appends are kept at once (and each event once).
-  const events = env.log.byTurn(sessionId, turnId);
+  const events = typeof turn === 'string' ? env.log.byTurn(sessionId, turnId) : [];
   const keep = (stored: readonly StoredEvent[]) => {
     for (const event of stored) {
       if (event.turnId === turnId && event.seq > (events.at(-1)?.seq ?? 0)) events.push(event);
     }
   };
-  const turn = new TurnSteps(env, sessionId, turnId, keep);
+  const steps = new TurnSteps(env, sessionId, turnId, keep, typeof turn === 'string' ? undefined : turn.open);
   const unsubscribe = env.log.subscribe(sessionId, (event) => keep([event]));
   const driven = drivenTurnsOf(env.log);
   driven.set(turnId, events);
   try {
-    return await decideAndPerform(env, turn, events);
+    return await decideAndPerform(env, steps, events);
   } finally {
     driven.delete(turnId);
     unsubscribe();
@@ -220,7 +234,8 @@ class TurnSteps {
   /**
    * What the last waiting step returned (a model's answer, a safety and policy verdict, a tool's
    * result), recorded in the commit of the decisions that follow: nothing runs in between, so a crash
-   * loses no more than it would a moment earlier, and the turn saves a commit.
+   * loses no more than it would a moment earlier, and the turn saves a commit. A new turn's opening
+   * (the user's message) is recorded the same way, with its first decisions.
    */
   private pendingRecord: (() => void) | undefined;
 
@@ -230,7 +245,10 @@ class TurnSteps {
     private readonly turnId: string,
     /** Adds what this turn appended to the events it decides from. */
     private readonly keep: (stored: readonly StoredEvent[]) => void,
-  ) {}
+    opening?: () => readonly StoredEvent[],
+  ) {
+    if (opening) this.pendingRecord = () => this.keep(opening());
+  }
 
   /** Appends what a step that only records its decision decided. */
   record(step: RecordedStep, events: readonly StoredEvent[]): void {
