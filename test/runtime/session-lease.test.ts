@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SessionLease } from '../../src/runtime/index.js';
+import { stringify } from 'yaml';
+import { openApp, runInSession, SessionLease } from '../../src/runtime/index.js';
 import { openDatabase } from '../../src/storage/index.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
@@ -58,5 +60,33 @@ describe('session lease', () => {
     now += 5_001;
     SessionLease.acquire(db, 's', { clock }).release();
     db.close();
+  });
+
+  it('a turn started while another holder took the session records nothing and says it is busy', async () => {
+    const home = tempDir();
+    const answers = [{ text: 'first' }, { text: 'second' }];
+    writeFileSync(
+      join(home, 'config.yaml'),
+      stringify({
+        providers: { script: { kind: 'scripted', responses: answers } },
+        agents: { default: { models: { default: { provider: 'script', model: 'script' } } } },
+      }),
+    );
+    const app = await openApp({ env: { PYCLAW_HOME: home } });
+    try {
+      const { sessionId } = await runInSession(app, { message: 'one' });
+      const before = app.log.read(sessionId);
+      // nothing to resume, so the new turn takes the lease in its opening commit, which finds it held
+      const holder = SessionLease.acquire(app.db, sessionId);
+      await expect(runInSession(app, { sessionId, message: 'two' })).rejects.toThrow(
+        `session ${sessionId} is busy`,
+      );
+      expect(app.log.read(sessionId)).toEqual(before);
+      holder.release();
+      const { outcome } = await runInSession(app, { sessionId, message: 'two' });
+      expect(outcome).toMatchObject({ status: 'completed', answer: 'second' });
+    } finally {
+      await app.close();
+    }
   });
 });
