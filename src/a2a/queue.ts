@@ -1,6 +1,6 @@
 import { type Clock, newId, systemClock } from '../core/index.js';
 import { holderIsAlive } from '../runtime/index.js';
-import type { Db } from '../storage/index.js';
+import { type Db, inTransaction } from '../storage/index.js';
 
 export const taskStatuses = ['queued', 'leased', 'done', 'failed'] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
@@ -69,30 +69,28 @@ export class A2aQueue {
 
   /** Adds a task, or returns the one already queued under the same idempotency key. */
   enqueue(task: NewTask): { task: A2aTask; created: boolean } {
-    return this.db
-      .transaction(() => {
-        const existing = this.byKey(task.idempotencyKey);
-        if (existing) return { task: existing, created: false };
-        const id = newId();
-        this.db
-          .prepare(
-            `INSERT INTO a2a_messages (id, idempotency_key, from_agent, from_session_id, from_turn_id, to_agent,
+    return inTransaction(this.db, () => {
+      const existing = this.byKey(task.idempotencyKey);
+      if (existing) return { task: existing, created: false };
+      const id = newId();
+      this.db
+        .prepare(
+          `INSERT INTO a2a_messages (id, idempotency_key, from_agent, from_session_id, from_turn_id, to_agent,
                task, depth, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
-          )
-          .run(
-            id,
-            task.idempotencyKey,
-            task.fromAgent,
-            task.fromSessionId,
-            task.fromTurnId ?? null,
-            task.toAgent,
-            task.task,
-            task.depth,
-            this.clock.now(),
-          );
-        return { task: this.get(id) as A2aTask, created: true };
-      })
-      .immediate();
+        )
+        .run(
+          id,
+          task.idempotencyKey,
+          task.fromAgent,
+          task.fromSessionId,
+          task.fromTurnId ?? null,
+          task.toAgent,
+          task.task,
+          task.depth,
+          this.clock.now(),
+        );
+      return { task: this.get(id) as A2aTask, created: true };
+    });
   }
 
   get(id: string): A2aTask | undefined {
@@ -147,34 +145,32 @@ export class A2aQueue {
    * `owner` until `ttlMs` from now. Undefined when there is nothing to take.
    */
   lease(owner: string, ttlMs: number, id?: string): A2aTask | undefined {
-    return this.db
-      .transaction(() => {
-        const now = this.clock.now();
-        const expired = `(status = 'leased' AND lease_expires_at <= ?)`;
-        // A task given back (its child waits for a human) rests before a worker looks again, so it
-        // does not starve the tasks behind it; asked for by id, it is free at once.
-        const row = (
-          id === undefined
-            ? this.db
-                .prepare(
-                  `SELECT id FROM a2a_messages WHERE (status = 'queued' AND coalesce(lease_expires_at, 0) <= ?)
+    return inTransaction(this.db, () => {
+      const now = this.clock.now();
+      const expired = `(status = 'leased' AND lease_expires_at <= ?)`;
+      // A task given back (its child waits for a human) rests before a worker looks again, so it
+      // does not starve the tasks behind it; asked for by id, it is free at once.
+      const row = (
+        id === undefined
+          ? this.db
+              .prepare(
+                `SELECT id FROM a2a_messages WHERE (status = 'queued' AND coalesce(lease_expires_at, 0) <= ?)
                      OR ${expired} ORDER BY created_at, id LIMIT 1`,
-                )
-                .get(now, now)
-            : this.db
-                .prepare(`SELECT id FROM a2a_messages WHERE id = ? AND (status = 'queued' OR ${expired})`)
-                .get(id, now)
-        ) as { id: string } | undefined;
-        if (!row) return undefined;
-        this.db
-          .prepare(
-            `UPDATE a2a_messages SET status = 'leased', lease_owner = ?, lease_expires_at = ?,
+              )
+              .get(now, now)
+          : this.db
+              .prepare(`SELECT id FROM a2a_messages WHERE id = ? AND (status = 'queued' OR ${expired})`)
+              .get(id, now)
+      ) as { id: string } | undefined;
+      if (!row) return undefined;
+      this.db
+        .prepare(
+          `UPDATE a2a_messages SET status = 'leased', lease_owner = ?, lease_expires_at = ?,
                attempts = attempts + 1 WHERE id = ?`,
-          )
-          .run(owner, now + ttlMs, row.id);
-        return this.get(row.id);
-      })
-      .immediate();
+        )
+        .run(owner, now + ttlMs, row.id);
+      return this.get(row.id);
+    });
   }
 
   /**
@@ -199,17 +195,15 @@ export class A2aQueue {
    * attempts kept; returns those released. A lease renewed in the meantime is left alone.
    */
   releaseStale(toAgent?: string): A2aTask[] {
-    return this.db
-      .transaction(() => {
-        const release = this.db.prepare(
-          `UPDATE a2a_messages SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL
+    return inTransaction(this.db, () => {
+      const release = this.db.prepare(
+        `UPDATE a2a_messages SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL
              WHERE id = ? AND status = 'leased' AND lease_owner IS ? AND lease_expires_at IS ?`,
-        );
-        return this.staleLeases(toAgent).filter(
-          (task) => release.run(task.id, task.leaseOwner, task.leaseExpiresAt).changes === 1,
-        );
-      })
-      .immediate();
+      );
+      return this.staleLeases(toAgent).filter(
+        (task) => release.run(task.id, task.leaseOwner, task.leaseExpiresAt).changes === 1,
+      );
+    });
   }
 
   /** Extends the lease; false when `owner` no longer holds it. */

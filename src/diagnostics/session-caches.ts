@@ -1,5 +1,5 @@
 import { artifactHashesIn } from '../session/index.js';
-import type { Db } from '../storage/index.js';
+import { type Db, inTransaction } from '../storage/index.js';
 
 /**
  * A table of rows derived from a session's events (kept beside them by the appending transaction or by
@@ -86,23 +86,21 @@ export interface ClearedCache {
  * transaction, so no reader ever sees it missing. The events themselves are only read.
  */
 export function clearSessionCaches(db: Db, sessionId: string): ClearedCache[] {
-  return db
-    .transaction(() =>
-      derivedCaches.map(({ table, holds, rebuild }) => {
-        const before = rowsOf(db, table, sessionId);
-        db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(sessionId);
-        rebuild(db, sessionId);
-        const after = rowsOf(db, table, sessionId);
-        return {
-          table,
-          holds,
-          dropped: before.length,
-          rebuilt: after.length,
-          changed: before.join('\n') !== after.join('\n'),
-        };
-      }),
-    )
-    .immediate();
+  return inTransaction(db, () =>
+    derivedCaches.map(({ table, holds, rebuild }) => {
+      const before = rowsOf(db, table, sessionId);
+      db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(sessionId);
+      rebuild(db, sessionId);
+      const after = rowsOf(db, table, sessionId);
+      return {
+        table,
+        holds,
+        dropped: before.length,
+        rebuilt: after.length,
+        changed: before.join('\n') !== after.join('\n'),
+      };
+    }),
+  );
 }
 
 /** The session's rows of `table`, each as JSON, sorted, to compare before and after. */

@@ -1,5 +1,6 @@
 import { type Clock, newId, PyclawError, type StoredEvent, systemClock } from '../core/index.js';
 import type { EventLog } from '../session/index.js';
+import { inTransaction } from '../storage/index.js';
 import type { AutoPromoteRule, MemoryConfig, MemoryKind } from './memory-config.js';
 import { findById, type Memory, type Provenance, provenanceOf } from './memory-rows.js';
 import type { MemoryStore } from './memory-store.js';
@@ -83,45 +84,43 @@ export class MemoryCandidates {
    * or enough evidence allows. Vectors for promoted memories are the caller's (`store.embedMissing`).
    */
   propose(source: ProposalSource, proposals: readonly { kind: MemoryKind; text: string }[]): ProposalOutcome {
-    return this.db
-      .transaction((): ProposalOutcome => {
-        const outcome: ProposalOutcome = { recorded: [], skipped: [], promoted: [] };
-        for (const proposal of proposals) {
-          const text = this.store.clean(proposal.text);
-          if (normalizeText(text) === '') {
-            outcome.skipped.push({ text, reason: 'empty' });
-            continue;
-          }
-          const hash = textHash(text);
-          const scope = proposalScope(source, proposal.kind);
-          if (this.rememberedAs(scope, hash)) {
-            outcome.skipped.push({ text, reason: 'already remembered' });
-            continue;
-          }
-          const existing = this.byHash(scope, hash);
-          if (existing?.status === 'rejected') {
-            outcome.skipped.push({ text, reason: 'rejected before' });
-            continue;
-          }
-          const candidateId = existing?.id ?? newId();
-          const [event] = this.log.appendBatch(source.sessionId, [
-            {
-              type: 'memory.candidate',
-              actor: source.actor,
-              turnId: source.turnId,
-              stepId: source.stepId,
-              payload: { candidateId, kind: proposal.kind, text, scope },
-            },
-          ]);
-          const candidate = this.recordProposal(candidateId, existing, proposal.kind, scope, text, hash);
-          this.recordProvenance(candidateId, event as StoredEvent);
-          outcome.recorded.push(candidate);
-          const by = this.automaticPromotion(candidate);
-          if (by) outcome.promoted.push(this.promoteRow(candidate, by, candidate.scope, source));
+    return inTransaction(this.db, (): ProposalOutcome => {
+      const outcome: ProposalOutcome = { recorded: [], skipped: [], promoted: [] };
+      for (const proposal of proposals) {
+        const text = this.store.clean(proposal.text);
+        if (normalizeText(text) === '') {
+          outcome.skipped.push({ text, reason: 'empty' });
+          continue;
         }
-        return outcome;
-      })
-      .immediate();
+        const hash = textHash(text);
+        const scope = proposalScope(source, proposal.kind);
+        if (this.rememberedAs(scope, hash)) {
+          outcome.skipped.push({ text, reason: 'already remembered' });
+          continue;
+        }
+        const existing = this.byHash(scope, hash);
+        if (existing?.status === 'rejected') {
+          outcome.skipped.push({ text, reason: 'rejected before' });
+          continue;
+        }
+        const candidateId = existing?.id ?? newId();
+        const [event] = this.log.appendBatch(source.sessionId, [
+          {
+            type: 'memory.candidate',
+            actor: source.actor,
+            turnId: source.turnId,
+            stepId: source.stepId,
+            payload: { candidateId, kind: proposal.kind, text, scope },
+          },
+        ]);
+        const candidate = this.recordProposal(candidateId, existing, proposal.kind, scope, text, hash);
+        this.recordProvenance(candidateId, event as StoredEvent);
+        outcome.recorded.push(candidate);
+        const by = this.automaticPromotion(candidate);
+        if (by) outcome.promoted.push(this.promoteRow(candidate, by, candidate.scope, source));
+      }
+      return outcome;
+    });
   }
 
   /** Candidates, newest first; pending ones unless a status is given. */
@@ -143,18 +142,16 @@ export class MemoryCandidates {
 
   /** The user confirms a candidate: it becomes a memory (in `scope`, when given, instead of its own). */
   promote(idOrPrefix: string, options: { by: string; scope?: string }): Memory {
-    return this.db
-      .transaction(() => {
-        const candidate = candidateFromRow(findById<CandidateRow>(this.db, 'memory_candidates', idOrPrefix));
-        if (candidate.status === 'promoted') {
-          throw new PyclawError(
-            'memory.already-promoted',
-            `candidate ${candidate.id} is already memory ${candidate.memoryId}`,
-          );
-        }
-        return this.promoteRow(candidate, options.by, options.scope ?? candidate.scope);
-      })
-      .immediate();
+    return inTransaction(this.db, () => {
+      const candidate = candidateFromRow(findById<CandidateRow>(this.db, 'memory_candidates', idOrPrefix));
+      if (candidate.status === 'promoted') {
+        throw new PyclawError(
+          'memory.already-promoted',
+          `candidate ${candidate.id} is already memory ${candidate.memoryId}`,
+        );
+      }
+      return this.promoteRow(candidate, options.by, options.scope ?? candidate.scope);
+    });
   }
 
   /** The user turns a candidate down: reflection will not propose the same text in its scope again. */

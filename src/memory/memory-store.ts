@@ -1,5 +1,5 @@
 import { type Clock, errorMessage, newId, PyclawError, systemClock } from '../core/index.js';
-import { type Db, preparedOnce } from '../storage/index.js';
+import { type Db, inTransaction, preparedOnce } from '../storage/index.js';
 import type { Embedder } from './embedder.js';
 import { ftsMatchExpression } from './fts-query.js';
 import { reciprocalRankFusion } from './fuse.js';
@@ -104,12 +104,12 @@ export class MemoryStore {
    * (a network call), so a memory is kept even while the embedding model is unreachable.
    */
   add(memory: NewMemory, promotedBy = 'user'): Memory {
-    return this.db.transaction(() => this.insert([memory], promotedBy, null)[0] as Memory).immediate();
+    return inTransaction(this.db, () => this.insert([memory], promotedBy, null)[0] as Memory);
   }
 
   /** Stores many memories in one transaction. */
   addMany(memories: readonly NewMemory[], promotedBy = 'user'): number {
-    return this.db.transaction(() => this.insert(memories, promotedBy, null).length).immediate();
+    return inTransaction(this.db, () => this.insert(memories, promotedBy, null).length);
   }
 
   /**
@@ -155,7 +155,7 @@ export class MemoryStore {
       if (batch.length === 0) return embedded;
       after = (batch.at(-1) as { rowid: number }).rowid;
       const vectors = await embedder.embed(batch.map((row) => row.text));
-      this.db.transaction(() => index.put(withVectors(batch, vectors))).immediate();
+      inTransaction(this.db, () => index.put(withVectors(batch, vectors)));
       embedded += batch.length;
     }
   }
@@ -183,12 +183,10 @@ export class MemoryStore {
       .all(embedBatchSize) as { rowid: number; scope: string; text: string }[];
     const vectors = await embedder.embed(first.map((row) => row.text));
     const index = await this.vectorIndex(embedder);
-    this.db
-      .transaction(() => {
-        index.clear();
-        index.put(withVectors(first, vectors));
-      })
-      .immediate();
+    inTransaction(this.db, () => {
+      index.clear();
+      index.put(withVectors(first, vectors));
+    });
     const embedded = first.length + (await this.embedMissing());
     const dimensions = vectors[0]?.length ?? null;
     const stale =
@@ -236,18 +234,16 @@ export class MemoryStore {
   async forget(idOrPrefix: string, by = 'user'): Promise<Memory> {
     const row = findById<MemoryRow>(this.db, 'memories', idOrPrefix);
     const index = this.options.embedder ? await this.vectorIndex(this.options.embedder) : undefined;
-    this.db
-      .transaction(() => {
-        this.db.prepare('DELETE FROM memories WHERE rowid = ?').run(row.rowid);
-        this.db
-          .prepare(
-            `UPDATE memory_candidates SET status = 'rejected', decided_at = ?, decided_by = ?, memory_id = NULL
+    inTransaction(this.db, () => {
+      this.db.prepare('DELETE FROM memories WHERE rowid = ?').run(row.rowid);
+      this.db
+        .prepare(
+          `UPDATE memory_candidates SET status = 'rejected', decided_at = ?, decided_by = ?, memory_id = NULL
              WHERE id = ?`,
-          )
-          .run(this.clock.now(), by, row.candidate_id);
-        index?.remove(row.rowid);
-      })
-      .immediate();
+        )
+        .run(this.clock.now(), by, row.candidate_id);
+      index?.remove(row.rowid);
+    });
     return memoryFromRow(row);
   }
 

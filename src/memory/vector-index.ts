@@ -1,5 +1,5 @@
 import { PyclawError } from '../core/index.js';
-import type { Db } from '../storage/index.js';
+import { type Db, inTransaction } from '../storage/index.js';
 
 /** The embedding model the stored vectors came from, their size, and how many there are. */
 export interface StoredVectors {
@@ -46,7 +46,7 @@ export class VectorIndex {
     await loadVec(db);
     const stored = VectorIndex.stored(db);
     const index = new VectorIndex(db, model, stored?.model === model ? stored.dimensions : undefined);
-    if (stored && stored.model !== model) db.transaction(() => index.clear()).immediate();
+    if (stored && stored.model !== model) inTransaction(db, () => index.clear());
     return index;
   }
 

@@ -1,4 +1,4 @@
-import type { Db } from '../storage/index.js';
+import { type Db, inTransaction } from '../storage/index.js';
 
 /**
  * Whether the words index (`memories_fts`, an FTS5 table over the `memories` table's text) agrees with
@@ -18,7 +18,7 @@ export function wordsIndexProblem(db: Db): string | undefined {
 
 /** Builds the words index again from the memories table, in one transaction. */
 export function rebuildWordsIndex(db: Db): void {
-  db.transaction(() => {
+  inTransaction(db, () => {
     db.prepare("INSERT INTO memories_fts (memories_fts) VALUES ('rebuild')").run();
-  }).immediate();
+  });
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { type Clock, newId, PyclawError, systemClock } from '../core/index.js';
-import { type Db, preparedOnce } from '../storage/index.js';
+import { type Db, inTransaction, preparedOnce } from '../storage/index.js';
 
 export interface LeaseOptions {
   /** A lease not renewed for this long is free to take; it is renewed at a third of it. */
@@ -55,7 +55,7 @@ export class SessionLease {
     const clock = options.clock ?? systemClock;
     const owner = newId();
     const sql = statementsFor(db);
-    const take = db.transaction(() => {
+    inTransaction(db, () => {
       const now = clock.now();
       const held = sql.held.get(sessionId);
       if (held && held.expires_at > now && holderIsAlive(held)) {
@@ -67,7 +67,6 @@ export class SessionLease {
       }
       sql.take.run(sessionId, owner, hostname(), process.pid, now + ttlMs);
     });
-    take.immediate();
     return new SessionLease(db, sessionId, owner, ttlMs, clock);
   }
 

@@ -393,10 +393,12 @@ class TurnSteps {
           ...this.step(stepId),
           packHash: prompt?.packHash,
           // with the first provider's request only: one that falls back to another has recorded it
-          withRequest: () => {
-            recordPack?.();
-            recordPack = undefined;
-          },
+          withRequest:
+            recordPack &&
+            (() => {
+              recordPack?.();
+              recordPack = undefined;
+            }),
           deferAnswer: (record) => {
             this.pendingRecord = () => this.keep([record()]);
           },
