@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +46,31 @@ describe('fs.read', () => {
       isError: true,
       preview: 'src is not a regular file',
     });
+  });
+
+  it('refuses a named pipe at once instead of waiting for a writer', async () => {
+    const { run, workspace } = openWorkspace();
+    execFileSync('mkfifo', [join(workspace, 'pipe')]);
+    expect(await run('fs.read', { path: 'pipe' })).toMatchObject({
+      isError: true,
+      preview: 'pipe is not a regular file',
+    });
+  });
+
+  it('reads small files at once and large ones through the thread pool, the same way', async () => {
+    const { run, workspace } = openWorkspace();
+    const line = (n: number) => `line ${n}: ${'x'.repeat(60)}\n`;
+    const large = Array.from({ length: 8_000 }, (_, n) => line(n + 1)).join('');
+    expect(large.length).toBeGreaterThan(256 * 1024);
+    writeFileSync(join(workspace, 'large.txt'), large);
+    writeFileSync(join(workspace, 'small.txt'), large.slice(0, 10 * line(1).length));
+    for (const path of ['large.txt', 'small.txt']) {
+      expect(await run('fs.read', { path, offset: 3, limit: 2 })).toMatchObject({
+        isError: false,
+        preview: line(3) + line(4),
+      });
+    }
+    expect((await run('fs.read', { path: 'large.txt', offset: 8_000 })).preview).toBe(line(8_000));
   });
 });
 
