@@ -14,7 +14,7 @@ import {
   TokenCounter,
   windowEventTypes,
 } from '../context/index.js';
-import type { StoredEvent } from '../core/index.js';
+import { canonicalJson, type StoredEvent } from '../core/index.js';
 import type { ToolSpec } from '../llm/index.js';
 import { type MessageSender, turnScopes } from '../memory/index.js';
 import { selectedSkills } from './skill-selection.js';
@@ -162,6 +162,7 @@ function earlierTurns(env: PackEnvironment, sessionId: string, fromSeq: number, 
     last.fromSeq === fromSeq &&
     last.toSeq === toSeq
   ) {
+    last.units ??= conversationUnits(last.events);
     return last.units;
   }
   const reusable =
@@ -182,10 +183,39 @@ let lastHistory:
       sessionId: string;
       fromSeq: number;
       toSeq: number;
+      /** The window's events of `windowEventTypes`, as the log returns them. */
       events: StoredEvent[];
-      units: ConversationUnit[];
+      /** Their conversation; computed when first asked for. */
+      units?: ConversationUnit[];
     }
   | undefined;
+
+/**
+ * Adds the events of a turn this process just drove to the kept window, when they follow it directly
+ * and nothing else was appended among them (their seqs are consecutive): the next turn's pack then
+ * reads none of them back from the log. Each payload is normalised as the log stores it (canonical
+ * JSON), so the window is the same as one read back, byte for byte.
+ */
+export function keepDrivenTurn(
+  env: Pick<PackEnvironment, 'log'>,
+  sessionId: string,
+  events: readonly StoredEvent[],
+): void {
+  const last = lastHistory;
+  const first = events[0];
+  if (last?.log !== env.log || last.sessionId !== sessionId || first?.seq !== last.toSeq + 1) return;
+  if (events.some((event, i) => event.seq !== first.seq + i)) return;
+  const windowed = events
+    .filter((event) => windowEventTypes.includes(event.type))
+    .map((event) => ({ ...event, payload: JSON.parse(canonicalJson(event.payload)) }));
+  lastHistory = {
+    log: last.log,
+    sessionId,
+    fromSeq: last.fromSeq,
+    toSeq: first.seq + events.length - 1,
+    events: [...last.events, ...windowed],
+  };
+}
 
 /**
  * The memories that best match the turn's input, in the global scope, the agent's, and that of the

@@ -18,7 +18,7 @@ import type { EventLog } from '../session/index.js';
 import type { Skill } from '../skill/index.js';
 import type { Db } from '../storage/index.js';
 import type { RelayedApproval, ToolHost } from '../tools/index.js';
-import { type PackedPrompt, processCalibration, promptFor } from './prompt-pack.js';
+import { keepDrivenTurn, type PackedPrompt, processCalibration, promptFor } from './prompt-pack.js';
 import { skillSelections } from './skill-selection.js';
 import { judgeAnswer } from './verification-panel.js';
 import { parseLessons, reflectionRequest, turnInput } from './verify-and-reflect.js';
@@ -139,7 +139,9 @@ export async function driveTurn(
   const driven = drivenTurnsOf(env.log);
   driven.set(turnId, events);
   try {
-    return await decideAndPerform(env, steps, events);
+    const outcome = await decideAndPerform(env, steps, events);
+    if (outcome.status !== 'waiting') keepDrivenTurn(env, sessionId, events);
+    return outcome;
   } finally {
     driven.delete(turnId);
     unsubscribe();
