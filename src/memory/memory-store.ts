@@ -69,6 +69,8 @@ const meaningPool = 10;
 const embedBatchSize = 512;
 
 /** BM25 searches run at every turn, so prepared once per database. */
+const anyMemory = preparedOnce((db) => db.prepare('SELECT 1 FROM memories LIMIT 1'));
+
 const wordSearches = preparedOnce((db) => ({
   inScopes: db.prepare(
     `SELECT f.rowid FROM memories_fts f JOIN memories m ON m.rowid = f.rowid
@@ -247,8 +249,12 @@ export class MemoryStore {
     return memoryFromRow(row);
   }
 
-  /** The memories that best match `query`, best first. */
+  /**
+   * The memories that best match `query`, best first. A store with no memories answers at once,
+   * without embedding the query or querying the words index (which costs a query even when empty).
+   */
   async search(query: string, options: SearchOptions = {}): Promise<MemoryHit[]> {
+    if (!anyMemory(this.db).get()) return [];
     const limit = options.limit ?? 8;
     const scopes = options.scope === undefined ? undefined : [options.scope].flat();
     const byWords = this.searchWords(query, scopes, Math.max(limit * 4, wordsPool));
