@@ -117,24 +117,25 @@ export function newTurn(
  * Drives a turn from wherever its log stands until it completes, fails, or waits for an approval.
  * Each step is decided by the brain from the turn's events alone, then performed here and recorded,
  * so calling this again after a crash continues the same turn without repeating recorded work.
+ * A new turn (from `newTurn`) is opened in the commit of its first decisions.
  */
 export async function driveTurn(
   env: TurnEnvironment,
   sessionId: string,
   turn: string | NewTurn,
 ): Promise<TurnOutcome> {
-  const turnId = typeof turn === 'string' ? turn : turn.turnId;
-  // Read once, then kept current from the appends: this process holds the session's lease, so every
-  // event of the turn is appended through this log while it runs. Subscribers hear of what a
-  // transaction appends only once it commits, but the brain decides from it before, so the turn's
-  // own appends are kept at once (and each event once).
-  const events = typeof turn === 'string' ? env.log.byTurn(sessionId, turnId) : [];
+  const { turnId, open } = typeof turn === 'string' ? { turnId: turn, open: undefined } : turn;
+  // Read once (a new turn has nothing to read), then kept current from the appends: this process
+  // holds the session's lease, so every event of the turn is appended through this log while it runs.
+  // Subscribers hear of what a transaction appends only once it commits, but the brain decides from
+  // it before, so the turn's own appends are kept at once (and each event once).
+  const events = open ? [] : env.log.byTurn(sessionId, turnId);
   const keep = (stored: readonly StoredEvent[]) => {
     for (const event of stored) {
       if (event.turnId === turnId && event.seq > (events.at(-1)?.seq ?? 0)) events.push(event);
     }
   };
-  const steps = new TurnSteps(env, sessionId, turnId, keep, typeof turn === 'string' ? undefined : turn.open);
+  const steps = new TurnSteps(env, sessionId, turnId, keep, open);
   const unsubscribe = env.log.subscribe(sessionId, (event) => keep([event]));
   const driven = drivenTurnsOf(env.log);
   driven.set(turnId, events);
