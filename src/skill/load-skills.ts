@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PyclawError, toolIdMatches } from '../core/index.js';
 import type { HomePaths } from '../storage/index.js';
@@ -74,6 +74,8 @@ function fileStat(file: string) {
 }
 
 function skillFolders(dir: string): string[] {
+  // most homes and workspaces have no skills folder: looking first spares a thrown error per turn
+  if (!existsSync(dir)) return [];
   try {
     return readdirSync(dir, { withFileTypes: true })
       .filter((entry) => !entry.name.startsWith('.') && (entry.isDirectory() || entry.isSymbolicLink()))
