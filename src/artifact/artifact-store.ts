@@ -81,14 +81,18 @@ export class ArtifactStore {
     return this.putStaged(this.stageText(text, options));
   }
 
+  /** The text as this store would keep it: through the redactor. */
+  redacted(text: string): string {
+    return this.redactor ? this.redactor.redactText(text) : text;
+  }
+
   /**
    * The first half of `putText`: the text redacted, written to a temp file and hashed. Nothing is
    * stored until `putStaged`; a staged text never put is a stray temp file, which gc removes.
    */
   stageText(text: string, options: PutOptions = {}): StagedText {
     const meta = parseArtifactInput(putOptionsSchema, options, 'artifact options');
-    const redacted = this.redactor ? this.redactor.redactText(text) : text;
-    return { ...this.files.stageBytes(Buffer.from(redacted), meta.durable ?? true), meta };
+    return { ...this.files.stageBytes(Buffer.from(this.redacted(text)), meta.durable ?? true), meta };
   }
 
   /** The second half of `putText`: places the staged file and records its row. */

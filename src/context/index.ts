@@ -15,6 +15,12 @@ export {
   promptPackSchema,
 } from './pack-document.js';
 export type { MemorySnippet, SkillCardInput, SkillExcerptSource } from './sources.js';
-export { loadPack, promptPackMime, stagePack } from './stored-pack.js';
+export {
+  loadRecordedPack,
+  type PackNaming,
+  type PreparedPack,
+  preparePack,
+  promptPackMime,
+} from './stored-pack.js';
 export { messageOverheadTokens, TokenCounter } from './tokens.js';
 export { type ConversationUnit, conversationUnits, maskedOutput, windowEventTypes } from './window.js';

@@ -30,8 +30,14 @@ export const eventPayloadSchemas = {
   'turn.completed': z.looseObject({ answer: z.string().optional() }),
   'turn.failed': z.looseObject({ error: z.string(), code: z.string().optional() }),
   'context.packed': z.looseObject({
-    /** The pack as stored (JSON): its sections' text and the exact request the model was sent. */
-    packArtifact: z.string(),
+    /**
+     * The pack as stored (canonical JSON): its sections' text and the exact request the model was sent.
+     * Either an artifact holding it whole, or a patch of an earlier `context.packed` event's pack.
+     */
+    packArtifact: z.string().optional(),
+    packPatch: z.looseObject({ base: z.number().int().positive() }).optional(),
+    /** sha256 of the pack as stored: a patched pack, once rebuilt, must have it. */
+    packHash: z.string().optional(),
     totalTokens: z.number().int().nonnegative(),
     /** The pack's total budget, after the provider's token ratio. */
     budget: z.number().int().nonnegative().optional(),

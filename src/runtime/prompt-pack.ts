@@ -5,11 +5,12 @@ import {
   type ConversationUnit,
   conversationUnits,
   currentTurnUnits,
-  loadPack,
+  loadRecordedPack,
   type MemorySnippet,
+  type PackNaming,
   type PackRequest,
   packBudgets,
-  stagePack,
+  preparePack,
   TokenCalibration,
   TokenCounter,
   windowEventTypes,
@@ -52,21 +53,21 @@ export const processCalibration = new TokenCalibration();
 /**
  * The prompt for a plan step. A step packed before (the process died before or during the model
  * call) is sent exactly the pack recorded for it, so a resumed step sees the same prompt. Otherwise a
- * new pack is built under the agent's budgets and written to a temp file; `record` stores it as an
- * artifact and announces it by `context.packed`, in the commit of the call's `llm.requested`.
+ * new pack is built under the agent's budgets and prepared (a patch of the session's previous pack, or
+ * a temp file); `record` stores it and announces it by `context.packed`, in the commit of the call's
+ * `llm.requested`.
  */
 export async function promptFor(env: PackEnvironment, step: PromptStep): Promise<PackedPrompt> {
   const { sessionId, turnId, stepId, events } = step;
   const provider = env.router.candidates('default')[0]?.provider ?? 'unknown';
   const packed = events.findLast((event) => event.type === 'context.packed' && event.stepId === stepId);
   if (packed) {
-    const { packArtifact } = packed.payload as { packArtifact: string };
-    const pack = await loadPack(env.artifacts, packArtifact).catch(() => undefined);
+    const pack = await loadRecordedPack(env, packed).catch(() => undefined);
     // A pack lost with a power loss (packs are not fsynced) is built again, and recorded again.
     if (pack) {
       return {
         request: pack.request,
-        packHash: hashOf(packArtifact),
+        packHash: (packed.payload as PackNaming).packHash ?? hashOf(packed.payload as PackNaming),
         totalTokens: pack.totalTokens,
         provider,
       };
@@ -105,17 +106,17 @@ export async function promptFor(env: PackEnvironment, step: PromptStep): Promise
       historyFrom > summarisedTo + 1 ? { fromSeq: summarisedTo + 1, toSeq: historyFrom - 1 } : undefined,
     current: currentTurnUnits(conversation),
   });
-  const staged = stagePack(env.artifacts, pack);
-  // The pack's row and the event naming it commit together, with the call's request.
+  const prepared = await preparePack(env, sessionId, pack);
+  // What the pack's record needs and the event naming it commit together, with the call's request.
   const record = () => {
-    env.artifacts.putStaged(staged);
-    env.log.append(sessionId, {
+    prepared.store();
+    const event = env.log.append(sessionId, {
       type: 'context.packed',
       actor: 'runtime',
       turnId,
       stepId,
       payload: {
-        packArtifact: staged.ref,
+        ...prepared.naming,
         totalTokens: pack.totalTokens,
         budget: budgets.total,
         provider,
@@ -124,8 +125,15 @@ export async function promptFor(env: PackEnvironment, step: PromptStep): Promise
         telemetry: pack.telemetry,
       },
     });
+    prepared.recorded(event);
   };
-  return { request: pack.request, packHash: staged.hash, totalTokens: pack.totalTokens, provider, record };
+  return {
+    request: pack.request,
+    packHash: prepared.naming.packHash,
+    totalTokens: pack.totalTokens,
+    provider,
+    record,
+  };
 }
 
 /**
@@ -241,6 +249,7 @@ let lastMemories:
   | { turnId: string; memory: TurnEnvironment['memory']; snippets: MemorySnippet[] }
   | undefined;
 
-function hashOf(ref: string): string {
-  return ref.replace(/^sha256:/, '');
+/** A pack recorded before packs carried their hash: its artifact's. */
+function hashOf(naming: PackNaming): string | undefined {
+  return naming.packArtifact?.replace(/^sha256:/, '');
 }

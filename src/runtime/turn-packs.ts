@@ -1,5 +1,5 @@
 import { latestPackEvent } from '../compress/index.js';
-import { loadPack, type PromptPack } from '../context/index.js';
+import { loadRecordedPack, type PackNaming, type PromptPack } from '../context/index.js';
 import { PyclawError } from '../core/index.js';
 import type { PyclawApp } from './app.js';
 
@@ -8,12 +8,16 @@ export interface TurnPack {
   turnId: string;
   stepId: string | null;
   seq: number;
-  packArtifact: string;
+  /** sha256 of the pack as stored (absent for packs recorded before packs carried it). */
+  packHash?: string;
+  /** The artifact holding the pack whole; or the event whose pack this one is a patch of. */
+  packArtifact?: string;
+  patchedFrom?: number;
   pack: PromptPack;
 }
 
 /**
- * The PromptPacks of one turn (one per model step, in order), read back from their artifacts. `last`
+ * The PromptPacks of one turn (one per model step, in order), read back from the log and artifacts. `last`
  * is the turn of the newest pack in the session (the newest session when none is given).
  */
 export async function turnPacks(app: PyclawApp, turn: string, sessionId?: string): Promise<TurnPack[]> {
@@ -43,14 +47,16 @@ export async function turnPacks(app: PyclawApp, turn: string, sessionId?: string
   }
   return Promise.all(
     packed.map(async (event) => {
-      const { packArtifact } = event.payload as { packArtifact: string };
+      const { packArtifact, packHash, packPatch } = event.payload as Partial<PackNaming>;
       return {
         sessionId: session,
         turnId,
         stepId: event.stepId,
         seq: event.seq,
-        packArtifact,
-        pack: await loadPack(app.artifacts, packArtifact),
+        ...(packHash === undefined ? {} : { packHash }),
+        ...(packArtifact === undefined ? {} : { packArtifact }),
+        ...(packPatch === undefined ? {} : { patchedFrom: packPatch.base }),
+        pack: await loadRecordedPack(app, event),
       };
     }),
   );

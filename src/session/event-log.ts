@@ -70,6 +70,7 @@ export class EventLog {
       insertArtifactRef: db.prepare(
         'INSERT OR IGNORE INTO event_artifacts (hash, session_id, seq) VALUES (?, ?, ?)',
       ),
+      hashAt: db.prepare('SELECT hash FROM events WHERE session_id = ? AND seq = ?').pluck(),
       range: db.prepare(
         'SELECT * FROM events WHERE session_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?',
       ),
@@ -226,6 +227,11 @@ export class EventLog {
   /** The seq of the session's last event, 0 when it has none. */
   headSeq(sessionId: string): number {
     return (this.statements.head.get(sessionId) as { seq: number } | undefined)?.seq ?? 0;
+  }
+
+  /** The chain hash of the event at `seq`, or undefined when there is none: a cheap check of what is there. */
+  hashAt(sessionId: string, seq: number): string | undefined {
+    return this.statements.hashAt.get(sessionId, seq) as string | undefined;
   }
 
   read(sessionId: string, range: SeqRange = {}): StoredEvent[] {

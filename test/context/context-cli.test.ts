@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../emulators/http-emulator.js';
@@ -51,6 +51,10 @@ const sentMessages = (index: number) =>
 interface ShownPack {
   turnId: string;
   stepId: string;
+  seq: number;
+  packHash: string;
+  packArtifact?: string;
+  patchedFrom?: number;
   pack: {
     totalTokens: number;
     budgets: { total: number };
@@ -71,6 +75,10 @@ describe('pyclaw context show', () => {
     expect(json.code).toBe(0);
     const packs = JSON.parse(json.stdout) as ShownPack[];
     expect(packs.map((p) => p.stepId)).toEqual(['plan-1', 'plan-2']);
+    // the first pack is stored whole; the second only as what changed since the first
+    expect(packs[0]?.packArtifact).toBe(`sha256:${packs[0]?.packHash}`);
+    expect(packs[1]?.packArtifact).toBeUndefined();
+    expect(packs[1]?.patchedFrom).toBe(packs[0]?.seq);
     for (const [index, { pack }] of packs.entries()) {
       expect(pack.totalTokens).toBeLessThanOrEqual(pack.budgets.total);
       expect(pack.sections.map((s) => s.section)).toEqual([
@@ -127,6 +135,80 @@ describe('pyclaw context show', () => {
     );
     // the second step was packed after the change
     expect(sentMessages(1)[0]?.content).toContain('You are a completely different agent.');
+  });
+
+  it("records a later turn's packs as patches, each rebuilt to exactly what the model was sent", async () => {
+    const { home, workspace } = agentHome();
+    scriptReadThenAnswer();
+    scriptReadThenAnswer();
+    const first = await runCliAsync(home, ['run', 'What does my note say?', '--json'], {}, workspace);
+    const { sessionId } = JSON.parse(first.stdout) as { sessionId: string };
+    const second = await runCliAsync(home, ['run', 'And now?', '--session', sessionId], {}, workspace);
+    expect(second.code).toBe(0);
+    const packs = JSON.parse(
+      (await runCliAsync(home, ['context', 'show', 'last', '--json'])).stdout,
+    ) as ShownPack[];
+    expect(packs.map((p) => p.patchedFrom)).toEqual([expect.any(Number), packs[0]?.seq]);
+    for (const [index, { pack }] of packs.entries()) {
+      expect(sentMessages(2 + index).map((m) => m.content ?? '')).toEqual(
+        pack.request.messages.map((m) => m.content),
+      );
+    }
+    expect(packs[1]?.pack.request.messages.at(-3)?.content).toBe('And now?');
+    // four model calls, one pack stored whole
+    const artifacts = JSON.parse(runCli(home, ['artifacts', 'list', '--json']).stdout) as { mime: string }[];
+    expect(artifacts.filter((a) => a.mime === 'application/vnd.pyclaw.promptpack+json')).toHaveLength(1);
+  });
+
+  it('a step whose patched pack was recorded before a crash is sent that pack on resume', async () => {
+    const { home, workspace } = agentHome();
+    scriptReadThenAnswer();
+    const killed = await runCliAsync(
+      home,
+      ['run', 'What does my note say?'],
+      { PYCLAW_TEST_CRASH_AFTER: 'context.packed#2' },
+      workspace,
+    );
+    expect(killed.code).toBe(null);
+    writeFileSync(join(home, 'config.yaml'), config('a completely different agent'));
+
+    expect((await runCliAsync(home, ['resume', '--json'], {}, workspace)).code).toBe(0);
+    const packs = JSON.parse(
+      (await runCliAsync(home, ['context', 'show', 'last', '--json'])).stdout,
+    ) as ShownPack[];
+    expect(packs.map((p) => p.patchedFrom)).toEqual([undefined, packs[0]?.seq]);
+    const resent = emulator.requests.length - 1;
+    expect(sentMessages(resent)[0]?.content).toContain('You are a note keeper.');
+    expect(sentMessages(resent).map((m) => m.content ?? '')).toEqual(
+      packs[1]?.pack.request.messages.map((m) => m.content),
+    );
+  });
+
+  it('says in one line that a pack was altered, for it and for the packs patched from it', async () => {
+    const { home, workspace } = agentHome();
+    scriptReadThenAnswer();
+    expect((await runCliAsync(home, ['run', 'What does my note say?'], {}, workspace)).code).toBe(0);
+    const [first, second] = JSON.parse(
+      (await runCliAsync(home, ['context', 'show', 'last', '--json'])).stdout,
+    ) as ShownPack[];
+    expect(second?.patchedFrom).toBe(first?.seq);
+    const hash = first?.packHash ?? '';
+    const blob = join(home, 'artifacts', 'sha256', hash.slice(0, 2), hash.slice(2, 4), hash);
+    chmodSync(blob, 0o644);
+    writeFileSync(
+      blob,
+      readFileSync(blob, 'utf8').replaceAll('What does my note say?', 'What is in my note?'),
+    );
+
+    for (const turn of ['last', first?.turnId ?? '']) {
+      const shown = await runCliAsync(home, ['context', 'show', turn]);
+      expect(shown.code).toBe(1);
+      expect(shown.stderr).toMatch(
+        new RegExp(
+          `^pyclaw: the prompt pack sha256:${hash} was altered: its bytes do not have that hash \\(.*\\)\n$`,
+        ),
+      );
+    }
   });
 
   it('says in one line when there is no such turn', () => {

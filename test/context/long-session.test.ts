@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPack } from '../../src/context/index.js';
-import { eventPayloadSchemas } from '../../src/core/index.js';
+import { loadRecordedPack } from '../../src/context/index.js';
+import { eventPayloadSchemas, type StoredEvent } from '../../src/core/index.js';
 import { openApp, runInSession } from '../../src/runtime/index.js';
 import { runCli } from '../helpers/cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
@@ -86,7 +86,8 @@ agents:
       // repeated evidence promoted the topics too: memory holds more than the one fact
       expect(promoted.filter((p) => p.by === 'evidence').length).toBeGreaterThan(3);
 
-      const packed = app.log.byType(sessionId, 'context.packed').map((event) => ({
+      const packEvents = app.log.byType(sessionId, 'context.packed');
+      const packed = packEvents.map((event) => ({
         turnId: event.turnId,
         ...eventPayloadSchemas['context.packed'].parse(event.payload),
       }));
@@ -113,7 +114,7 @@ agents:
         expect(summary.summary).toMatch(/^Goal: .*\nDecisions:\n[\s\S]*Last state: /);
       });
 
-      const lastPack = await loadPack(app.artifacts, packed.at(-1)?.packArtifact as string);
+      const lastPack = await loadRecordedPack(app, packEvents.at(-1) as StoredEvent);
       const section = (name: string) => lastPack.sections.find((s) => s.section === name)?.text ?? '';
       expect(section('memory')).toContain(lockerFact);
       // it came from memory: turn 3 is long out of the recent window

@@ -11,14 +11,24 @@ export function show(turn: string, options: JsonOption & { session?: string }): 
   });
 }
 
-function printPack({ sessionId, turnId, stepId, seq, packArtifact, pack }: TurnPack): void {
+function printPack({
+  sessionId,
+  turnId,
+  stepId,
+  seq,
+  packHash,
+  packArtifact,
+  patchedFrom,
+  pack,
+}: TurnPack): void {
+  const stored = packArtifact ?? `sha256:${packHash}, a patch of event #${patchedFrom}'s pack`;
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const { budgets } = pack;
   out(
     pc.bold(`pack for ${stepId ?? 'a model call'} of turn ${turnId} (session ${sessionId}, event #${seq})`),
   );
   out(
-    `${pack.totalTokens} of ${budgets.total} tokens  (window ${budgets.window}, ${budgets.reserveOutput} kept for the answer, provider ratio ${budgets.ratio.toFixed(2)})  ${packArtifact}`,
+    `${pack.totalTokens} of ${budgets.total} tokens  (window ${budgets.window}, ${budgets.reserveOutput} kept for the answer, provider ratio ${budgets.ratio.toFixed(2)})  ${stored}`,
   );
   for (const section of pack.sections) {
     out();
