@@ -190,10 +190,9 @@ async function decideAndPerform(
 
 /**
  * Decides and records, in one commit, the steps that only append what was decided (phases, intents,
- * policy decisions, refusals, the answer), up to the first step that waits on something outside the
- * log (a model, a tool, a human, a safety check), which is returned; a tool's `tool.started` is part
- * of the commit, and what the last waiting step returned (a model's answer, a verdict, a tool's
- * result) opens it. What a step waits for is thus committed before it starts, and a crash before the
+ * safety and policy verdicts, refusals, the answer), up to the first step that waits on something
+ * outside the log (a model, a tool, a human), which is returned; a tool's `tool.started` is part of
+ * the commit, and what the last waiting step returned (a model's answer, a tool's result) opens it. What a step waits for is thus committed before it starts, and a crash before the
  * commit only makes a resume decide the same steps again. Nothing here awaits, so nothing else in the
  * process writes inside the transaction.
  */
@@ -221,6 +220,7 @@ function recordDecisions(env: TurnEnvironment, turn: TurnSteps, events: readonly
 const recordedOnlyKinds = [
   'enter-phase',
   'request-tool',
+  'gate-tool',
   'refuse-tool',
   'ask-in-doubt',
   'respond',
@@ -235,10 +235,10 @@ function isRecordedOnly(step: NextStep): step is RecordedStep {
 
 class TurnSteps {
   /**
-   * What the last waiting step returned (a model's answer, a safety and policy verdict, a tool's
-   * result), recorded in the commit of the decisions that follow: nothing runs in between, so a crash
-   * loses no more than it would a moment earlier, and the turn saves a commit. A new turn's opening
-   * (the user's message) is recorded the same way, with its first decisions.
+   * What the last waiting step returned (a model's answer, a tool's result), recorded in the commit of
+   * the decisions that follow: nothing runs in between, so a crash loses no more than it would a moment
+   * earlier, and the turn saves a commit. A new turn's opening (the user's message) is recorded the
+   * same way, with its first decisions.
    */
   private pendingRecord: (() => void) | undefined;
 
@@ -282,6 +282,9 @@ class TurnSteps {
           },
         });
         return;
+      case 'gate-tool':
+        this.checkSafety(step.planned, step.askHuman);
+        return;
       case 'refuse-tool':
         this.append('runtime', {
           type: 'tool.result',
@@ -323,9 +326,6 @@ class TurnSteps {
     switch (step.kind) {
       case 'call-model':
         return this.callModel(step.stepId, events, step.onlyReadOnlyTools === true);
-      case 'gate-tool':
-        this.checkSafety(step.planned, step.askHuman);
-        return undefined;
       case 'await-approval':
         return this.awaitApproval(step.approvalId, events);
       case 'run-tool':
@@ -495,16 +495,15 @@ class TurnSteps {
   /**
    * Safety's hard stops come before policy: a blocked call is recorded as `safety.blocked` and denied,
    * so no rule, grant or approval can let it run, and the model gets the reason as the call's error.
-   * Otherwise policy decides. Either is recorded with the decisions that follow, after the call's
-   * intent has been committed: a crash in between decides the call again, without asking anyone.
+   * Otherwise policy decides. Both only read (the call's intent, config, grants), so the verdict is
+   * recorded in the commit of the call's intent: a crash before it decides the call again.
    */
   private checkSafety(planned: PlannedCall, askHuman: string | undefined): void {
     const intent = this.env.tools.intent({ tool: planned.call.name, input: planned.call.arguments });
     const scope = { workspaceRoots: this.env.workspaceRoots, config: this.env.safety };
     const block = intent && checkIntent(intent, scope);
-    this.pendingRecord = block
-      ? () => this.recordSafetyBlock(planned, block)
-      : () => this.gate(planned, askHuman);
+    if (block) this.recordSafetyBlock(planned, block);
+    else this.gate(planned, askHuman);
   }
 
   private recordSafetyBlock(planned: PlannedCall, block: SafetyBlock): void {
