@@ -115,7 +115,7 @@ async function patchableBase(records: PackRecords, sessionId: string): Promise<R
   const kept =
     last?.log === log &&
     last.event.sessionId === sessionId &&
-    log.hashAt(sessionId, last.event.seq) === last.event.hash;
+    log.idAt(sessionId, last.event.seq) === last.event.id;
   const base = kept ? last : await readBase(records, latestPackEvent(db, log, sessionId));
   return base && base.chain < maxPatchChain ? base : undefined;
 }

@@ -70,7 +70,7 @@ export class EventLog {
       insertArtifactRef: db.prepare(
         'INSERT OR IGNORE INTO event_artifacts (hash, session_id, seq) VALUES (?, ?, ?)',
       ),
-      hashAt: db.prepare('SELECT hash FROM events WHERE session_id = ? AND seq = ?').pluck(),
+      idAt: db.prepare('SELECT id FROM events WHERE session_id = ? AND seq = ?').pluck(),
       range: db.prepare(
         'SELECT * FROM events WHERE session_id = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?',
       ),
@@ -229,9 +229,9 @@ export class EventLog {
     return (this.statements.head.get(sessionId) as { seq: number } | undefined)?.seq ?? 0;
   }
 
-  /** The chain hash of the event at `seq`, or undefined when there is none: a cheap check of what is there. */
-  hashAt(sessionId: string, seq: number): string | undefined {
-    return this.statements.hashAt.get(sessionId, seq) as string | undefined;
+  /** The id of the event at `seq`, or undefined when there is none: a cheap check of what is there. */
+  idAt(sessionId: string, seq: number): string | undefined {
+    return this.statements.idAt.get(sessionId, seq) as string | undefined;
   }
 
   read(sessionId: string, range: SeqRange = {}): StoredEvent[] {
