@@ -49,14 +49,26 @@ export interface PackRecords {
 
 /** A recorded pack as a patch base: its event, the patches it is at the end of, and its pieces. */
 interface RecordedBase {
-  log: EventLog;
   event: StoredEvent;
   chain: number;
   pieces: PackPieces;
 }
 
-/** The pack this process recorded last: the base for the next pack of its session. */
-let lastRecorded: RecordedBase | undefined;
+/** The pack this process recorded last in each of its recent sessions: the base for the next one. */
+const recordedBases = new WeakMap<EventLog, Map<string, RecordedBase>>();
+const sessionsWithBases = 16;
+
+function keepBase(log: EventLog, sessionId: string, base: RecordedBase | undefined): void {
+  let bySession = recordedBases.get(log);
+  if (!bySession) {
+    bySession = new Map();
+    recordedBases.set(log, bySession);
+  }
+  bySession.delete(sessionId);
+  if (base) bySession.set(sessionId, base);
+  const oldest = bySession.keys().next();
+  if (bySession.size > sessionsWithBases && !oldest.done) bySession.delete(oldest.value);
+}
 
 /**
  * Prepares a new pack's record. It is stored as JSON, redacted: as a patch of the session's last
@@ -78,19 +90,16 @@ export async function preparePack(
     return {
       naming: { packHash: hash, packPatch: patched.patch },
       store: () => {},
-      recorded: (event) => {
-        lastRecorded = { log, event, chain: previous.chain + 1, pieces };
-      },
+      recorded: (event) => keepBase(log, sessionId, { event, chain: previous.chain + 1, pieces }),
     };
   }
   const staged = artifacts.stageText(text, { mime: promptPackMime, durable: false });
   return {
     naming: { packHash: staged.hash, packArtifact: refOf(staged.hash) },
     store: () => artifacts.putStaged(staged),
-    recorded: (event) => {
-      // a redactor that changed its own output would leave the artifact unlike `pieces`: no base then
-      lastRecorded = pieces && staged.hash === hash ? { log, event, chain: 0, pieces } : undefined;
-    },
+    // a redactor that changed its own output would leave the artifact unlike `pieces`: no base then
+    recorded: (event) =>
+      keepBase(log, sessionId, pieces && staged.hash === hash ? { event, chain: 0, pieces } : undefined),
   };
 }
 
@@ -106,16 +115,13 @@ function storedForm(artifacts: ArtifactStore, pack: PromptPack): { pieces?: Pack
 
 /**
  * The pack to patch from: the one this process recorded last in the session, if its event is in the
- * log (a commit rolled back would have left it out); else the session's latest, read back once. None
- * when its chain of patches is already at the limit.
+ * log (a commit rolled back would have left it out); else the session's latest, read back. None when
+ * its chain of patches is already at the limit.
  */
 async function patchableBase(records: PackRecords, sessionId: string): Promise<RecordedBase | undefined> {
   const { db, log } = records;
-  const last = lastRecorded;
-  const kept =
-    last?.log === log &&
-    last.event.sessionId === sessionId &&
-    log.idAt(sessionId, last.event.seq) === last.event.id;
+  const last = recordedBases.get(log)?.get(sessionId);
+  const kept = last && log.idAt(sessionId, last.event.seq) === last.event.id;
   const base = kept ? last : await readBase(records, latestPackEvent(db, log, sessionId));
   return base && base.chain < maxPatchChain ? base : undefined;
 }
@@ -124,7 +130,7 @@ async function readBase(records: PackRecords, event: StoredEvent | undefined) {
   if (!event) return undefined;
   const recorded = await recordedPack(records, event).catch(() => undefined);
   const pieces = recorded && piecesOf(recorded.text);
-  return pieces && { log: records.log, event, chain: recorded.chain, pieces };
+  return pieces && { event, chain: recorded.chain, pieces };
 }
 
 /**

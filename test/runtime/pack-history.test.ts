@@ -8,7 +8,7 @@ import { useTempDirs } from '../helpers/temp-dir.js';
 const tempDir = useTempDirs();
 
 /** A home whose agent reads part of a file (arguments in unsorted order) and answers, turn after turn. */
-function homeWithWorkspace() {
+function homeWithWorkspace(turns = 2) {
   const home = tempDir();
   const workspace = tempDir();
   writeFileSync(join(workspace, 'note.txt'), 'buy milk\nbuy bread\n');
@@ -19,7 +19,9 @@ function homeWithWorkspace() {
   writeFileSync(
     join(home, 'config.yaml'),
     stringify({
-      providers: { script: { kind: 'scripted', responses: [...oneTurn, ...oneTurn] } },
+      providers: {
+        script: { kind: 'scripted', responses: Array.from({ length: turns }, () => oneTurn).flat() },
+      },
       agents: {
         default: { models: { default: { provider: 'script', model: 'script' } }, tools: ['fs.read'] },
       },
@@ -54,6 +56,36 @@ describe('the earlier turns a pack shows', () => {
       expect(JSON.stringify(packedHere)).toBe(JSON.stringify(packedFromLog));
     } finally {
       await reader.close();
+    }
+  });
+});
+
+describe('the packs of sessions taken in turns by one process', () => {
+  it("are each patched from the same session's previous pack, and rebuild to that session's prompt", async () => {
+    const { home, workspace } = homeWithWorkspace(4);
+    const app = await openApp({ env: { PYCLAW_HOME: home } });
+    try {
+      const say = (message: string, sessionId?: string) =>
+        runInSession(app, { message, workspaceRoots: [workspace], ...(sessionId ? { sessionId } : {}) });
+      const a = (await say('apples')).sessionId;
+      const b = (await say('bananas')).sessionId;
+      await say('more apples', a);
+      await say('more bananas', b);
+      for (const [sessionId, own, other] of [
+        [a, 'apples', 'bananas'],
+        [b, 'bananas', 'apples'],
+      ] as const) {
+        const packs = await turnPacks(app, 'last', sessionId);
+        expect(packs.map((pack) => pack.packArtifact)).toEqual([undefined, undefined]);
+        const earlier = app.log.byType(sessionId, 'context.packed').map((event) => event.seq);
+        expect(packs.map((pack) => pack.patchedFrom)).toEqual(earlier.slice(1, 3));
+        const sent = JSON.stringify(packs.map((pack) => pack.pack.request.messages));
+        expect(sent).toContain(`"${own}"`);
+        expect(sent).toContain(`"more ${own}"`);
+        expect(sent).not.toContain(other);
+      }
+    } finally {
+      await app.close();
     }
   });
 });
