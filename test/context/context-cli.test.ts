@@ -64,6 +64,25 @@ interface ShownPack {
   };
 }
 
+/**
+ * A read-then-answer turn killed right after `point`, the agent's identity changed, then resumed:
+ * the packs of the turn as `context show` gives them.
+ */
+async function crashChangeIdentityAndResume(point: string): Promise<ShownPack[]> {
+  const { home, workspace } = agentHome();
+  scriptReadThenAnswer();
+  const killed = await runCliAsync(
+    home,
+    ['run', 'What does my note say?'],
+    { PYCLAW_TEST_CRASH_AFTER: point },
+    workspace,
+  );
+  expect(killed.code).toBe(null);
+  writeFileSync(join(home, 'config.yaml'), config('a completely different agent'));
+  expect((await runCliAsync(home, ['resume', '--json'], {}, workspace)).code).toBe(0);
+  return JSON.parse((await runCliAsync(home, ['context', 'show', 'last', '--json'])).stdout) as ShownPack[];
+}
+
 describe('pyclaw context show', () => {
   it('prints each pack of the last turn section by section, and the model was sent exactly that pack', async () => {
     const { home, workspace } = agentHome();
@@ -111,22 +130,7 @@ describe('pyclaw context show', () => {
   });
 
   it('a step packed before a crash is sent the recorded pack on resume, even after the config changed', async () => {
-    const { home, workspace } = agentHome();
-    scriptReadThenAnswer();
-    const killed = await runCliAsync(
-      home,
-      ['run', 'What does my note say?'],
-      { PYCLAW_TEST_CRASH_AFTER: 'context.packed' },
-      workspace,
-    );
-    expect(killed.code).toBe(null);
-    writeFileSync(join(home, 'config.yaml'), config('a completely different agent'));
-
-    const resumed = await runCliAsync(home, ['resume', '--json'], {}, workspace);
-    expect(resumed.code).toBe(0);
-    const packs = JSON.parse(
-      (await runCliAsync(home, ['context', 'show', 'last', '--json'])).stdout,
-    ) as ShownPack[];
+    const packs = await crashChangeIdentityAndResume('context.packed');
     expect(packs.map((p) => p.stepId)).toEqual(['plan-1', 'plan-2']);
     // the first step was packed before the crash: on resume the model saw that pack, old identity and all
     expect(sentMessages(0)[0]?.content).toContain('You are a note keeper.');
@@ -161,21 +165,7 @@ describe('pyclaw context show', () => {
   });
 
   it('a step whose patched pack was recorded before a crash is sent that pack on resume', async () => {
-    const { home, workspace } = agentHome();
-    scriptReadThenAnswer();
-    const killed = await runCliAsync(
-      home,
-      ['run', 'What does my note say?'],
-      { PYCLAW_TEST_CRASH_AFTER: 'context.packed#2' },
-      workspace,
-    );
-    expect(killed.code).toBe(null);
-    writeFileSync(join(home, 'config.yaml'), config('a completely different agent'));
-
-    expect((await runCliAsync(home, ['resume', '--json'], {}, workspace)).code).toBe(0);
-    const packs = JSON.parse(
-      (await runCliAsync(home, ['context', 'show', 'last', '--json'])).stdout,
-    ) as ShownPack[];
+    const packs = await crashChangeIdentityAndResume('context.packed#2');
     expect(packs.map((p) => p.patchedFrom)).toEqual([undefined, packs[0]?.seq]);
     const resent = emulator.requests.length - 1;
     expect(sentMessages(resent)[0]?.content).toContain('You are a note keeper.');
