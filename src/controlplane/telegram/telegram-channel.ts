@@ -72,10 +72,14 @@ export class TelegramChannel {
     return telegram;
   }
 
-  /** Stops polling; turns still running are left in the log to resume. */
+  /**
+   * Stops polling and the chats' turns, and waits for them to wind down (so nothing of theirs is
+   * written after the app closes); a stopped turn is left in the log to resume.
+   */
   async stop(): Promise<void> {
     this.polling.abort();
     await this.loop;
+    await Promise.all(this.chatQueues.values());
   }
 
   /** Sends a turn's outcome to the chat bound to its session, when there is one (for resumed turns). */
@@ -236,6 +240,7 @@ export class TelegramChannel {
       const result = await runInSession(this.app, {
         workspaceRoots: this.options.workspaceRoots,
         ...options,
+        hooks: { ...options.hooks, signal: this.polling.signal },
       });
       const outcomes = [...result.resumed, ...(result.outcome ? [result.outcome] : [])];
       for (const outcome of outcomes) await this.send(chatId, outcome);
