@@ -11,7 +11,7 @@ import {
   systemClock,
 } from '../core/index.js';
 import type { Redactor } from '../secret/index.js';
-import { type Db, inTransaction } from '../storage/index.js';
+import { type Db, inTransaction, rollbackCount } from '../storage/index.js';
 import { artifactHashesIn } from './artifact-refs.js';
 import { eventHash, genesisHash } from './hash-chain.js';
 import { type EventRow, eventFromRow } from './rows.js';
@@ -25,6 +25,8 @@ export interface SeqRange {
 }
 
 type Listener = (event: StoredEvent) => void;
+/** A session's last event, as the next append chains from it. */
+type Head = { seq: number; hash: string; turn_id: string | null };
 /** Events appended inside a transaction, not yet told to subscribers. */
 type Untold = { sessionId: string; events: StoredEvent[] }[];
 const everySession = '*';
@@ -42,9 +44,14 @@ export class EventLog {
   private readonly knownSessions = new Set<string>();
   private readonly statements;
   private readonly typeStatements = new Map<number, Statement>();
-  private readonly writeBatch;
   /** Inside `transaction`: what was appended, told to subscribers once it commits. */
   private untold: Untold | undefined;
+  /**
+   * Inside `transaction`: each session's head as this log's last append there left it. The write lock
+   * keeps other processes out until the commit, so only a rollback can make one wrong: any rollback
+   * by `inTransaction` (which every savepoint around an append goes through) forgets them all.
+   */
+  private heads: { known: Map<string, Head>; rollbacks: number } | undefined;
 
   constructor(db: Db, options: { redactor?: Redactor; clock?: Clock } = {}) {
     this.db = db;
@@ -87,9 +94,6 @@ export class EventLog {
       ),
       all: db.prepare('SELECT * FROM events WHERE session_id = ? ORDER BY seq'),
     };
-    this.writeBatch = db.transaction((sessionId: string, prepared: PreparedEvent[]) =>
-      this.write(sessionId, prepared),
-    );
   }
 
   createSession(options: { id?: string; agentId?: string; title?: string } = {}): SessionInfo {
@@ -136,10 +140,8 @@ export class EventLog {
   /** Appends all the events in one transaction: either every one is stored, or none is. */
   appendBatch(sessionId: string, events: NewEvent[]): StoredEvent[] {
     this.requireSession(sessionId);
-    const stored = this.writeBatch.immediate(
-      sessionId,
-      events.map((event) => this.prepare(event)),
-    );
+    const prepared = events.map((event) => this.prepare(event));
+    const stored = inTransaction(this.db, () => this.write(sessionId, prepared));
     if (this.untold) this.untold.push({ sessionId, events: stored });
     else this.notify(sessionId, stored);
     return stored;
@@ -153,11 +155,13 @@ export class EventLog {
     if (this.untold) return this.nestedTransaction(this.untold, work);
     const untold: Untold = [];
     this.untold = untold;
+    this.heads = { known: new Map(), rollbacks: rollbackCount(this.db) };
     let result: T;
     try {
       result = inTransaction(this.db, work);
     } finally {
       this.untold = undefined;
+      this.heads = undefined;
     }
     for (const { sessionId, events } of untold) this.notify(sessionId, events);
     return result;
@@ -174,16 +178,17 @@ export class EventLog {
     }
   }
 
-  /** Runs inside the write transaction: reads the head from the database, so other processes' appends count. */
+  /**
+   * Runs inside the write transaction: reads the head from the database, so other processes' appends
+   * count (or, inside `transaction`, as its last append left it).
+   */
   private write(sessionId: string, prepared: PreparedEvent[]): StoredEvent[] {
-    const head = this.statements.head.get(sessionId) as
-      | { seq: number; hash: string; turn_id: string | null }
-      | undefined;
+    const head = this.headOf(sessionId);
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? genesisHash;
     let prevTurnId = head?.turn_id ?? null;
     const ts = this.clock.now();
-    return prepared.map(({ event, payload, payloadJson }) => {
+    const appended = prepared.map(({ event, payload, payloadJson }) => {
       const turnId = event.turnId ?? null;
       const stored: StoredEvent = {
         seq: ++seq,
@@ -222,6 +227,22 @@ export class EventLog {
       prevHash = stored.hash;
       return stored;
     });
+    this.heads?.known.set(sessionId, { seq, hash: prevHash, turn_id: prevTurnId });
+    return appended;
+  }
+
+  private headOf(sessionId: string): Head | undefined {
+    const heads = this.heads;
+    if (heads) {
+      const rollbacks = rollbackCount(this.db);
+      if (heads.rollbacks !== rollbacks) {
+        heads.known.clear();
+        heads.rollbacks = rollbacks;
+      }
+      const known = heads.known.get(sessionId);
+      if (known) return known;
+    }
+    return this.statements.head.get(sessionId) as Head | undefined;
   }
 
   /** The seq of the session's last event, 0 when it has none. */

@@ -80,10 +80,23 @@ function migrate(db: Db, path: string): void {
 /** One transaction function per database, reused: `db.transaction` builds four wrappers at each call. */
 const transactionRunner = preparedOnce((db) => db.transaction((work: () => unknown) => work()));
 
+/** How many transactions and savepoints `inTransaction` rolled back, per database. */
+const rollbacks = new WeakMap<Db, number>();
+
 /**
  * Runs `work` in one IMMEDIATE transaction: all of it commits, or none of it. Inside a transaction
  * already open it is a savepoint, which rolls back alone if `work` throws.
  */
 export function inTransaction<T>(db: Db, work: () => T): T {
-  return transactionRunner(db).immediate(work) as T;
+  try {
+    return transactionRunner(db).immediate(work) as T;
+  } catch (error) {
+    rollbacks.set(db, rollbackCount(db) + 1);
+    throw error;
+  }
+}
+
+/** Changes whenever `inTransaction` rolls back work on `db`: what was read inside it may be gone. */
+export function rollbackCount(db: Db): number {
+  return rollbacks.get(db) ?? 0;
 }

@@ -6,6 +6,7 @@ export {
   latestSchemaVersion,
   type OpenDatabaseOptions,
   openDatabase,
+  rollbackCount,
   schemaVersion,
 } from './database.js';
 export { type HomePaths, resolveHome } from './home.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, type NewEvent, type StoredEvent } from '../../src/core/index.js';
 import { canonicalEventText, eventHash } from '../../src/session/hash-chain.js';
 import { EventLog } from '../../src/session/index.js';
-import { openDatabase } from '../../src/storage/index.js';
+import { inTransaction, openDatabase } from '../../src/storage/index.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
@@ -220,6 +220,37 @@ describe('EventLog', () => {
     expect(log.read(session)).toHaveLength(2);
     expect(log.verify(session).ok).toBe(true);
     otherDb.close();
+  });
+
+  it('chains the appends after a savepoint that rolled back appends from the head the log really has', () => {
+    const { db, log } = openLog();
+    const session = log.createSession().id;
+    const rollsBack = (work: () => void) => expect(work).toThrow('step failed');
+    log.transaction(() => {
+      log.append(session, message('1'));
+      // a savepoint of the log, and one of any other module, each taking appends with it
+      rollsBack(() =>
+        log.transaction(() => {
+          log.append(session, message('lost'));
+          throw new Error('step failed');
+        }),
+      );
+      log.append(session, message('2'));
+      rollsBack(() =>
+        inTransaction(db, () => {
+          log.appendBatch(session, [message('lost'), message('lost too')]);
+          throw new Error('step failed');
+        }),
+      );
+      log.append(session, message('3'));
+    });
+    const events = log.read(session);
+    expect(events.map((event) => [event.seq, (event.payload as { text: string }).text])).toEqual([
+      [1, '1'],
+      [2, '2'],
+      [3, '3'],
+    ]);
+    expect(log.verify(session).ok).toBe(true);
   });
 
   it('redacts payloads before hashing and storing', () => {
