@@ -1,3 +1,13 @@
+import { execFileSync } from 'node:child_process';
+
+/**
+ * Writes back what earlier work left dirty in the page cache (a fill of the log, an earlier bench), so
+ * the kernel's writeback of it does not land in the measurement that follows.
+ */
+export function settleDisk(): void {
+  execFileSync('sync');
+}
+
 /** Runs `work` and returns how long it took in milliseconds. */
 export function timeMs(work: () => void): number {
   const start = process.hrtime.bigint();

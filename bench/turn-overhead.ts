@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type NewEvent, newId } from '../src/core/index.js';
 import { openApp, type PyclawApp, runInSession } from '../src/runtime/index.js';
-import type { Result } from './measure.js';
+import { type Result, settleDisk } from './measure.js';
 
 /**
  * Turns run first in a session of their own, so the measured ones meet a process in its steady state,
@@ -32,9 +32,11 @@ export async function turnOverhead(dir: string): Promise<Result[]> {
       workspace,
       WARMUP_TURNS,
     );
+    settleDisk();
     const fresh = await timeTurns(app, app.log.createSession({ title: 'fresh' }).id, workspace);
     const long = app.log.createSession({ title: 'long' }).id;
     fillWithEarlierTurns(app, long);
+    settleDisk();
     const withHistory = await timeTurns(app, long, workspace);
     return [
       { name: `turn overhead p50, the process's first ${WARMUP_TURNS} turns`, value: warmUp.p50, unit: 'ms' },
