@@ -7,7 +7,7 @@ import {
   type StoredEvent,
 } from '../core/index.js';
 import { type ToolCall, toolCallSchema } from '../llm/index.js';
-import { type IssuedDirective, issuedDirectives } from '../metagovernor/index.js';
+import { type IssuedDirective, issuedDirective } from '../metagovernor/index.js';
 import type { PlannedCall, TurnPhase } from './contract.js';
 import { isTurnPhase } from './transitions.js';
 
@@ -76,7 +76,29 @@ export interface TurnRecord {
   ending: 'completed' | 'failed' | undefined;
 }
 
+/**
+ * What was read of each events array: a turn's driver only ever appends to the array it decides
+ * from, so deciding again folds in just the events appended since. Callers must not change a record.
+ */
+const readSoFar = new WeakMap<
+  readonly StoredEvent[],
+  { first: StoredEvent; count: number; turn: TurnRecord }
+>();
+
 export function readTurn(events: readonly StoredEvent[]): TurnRecord {
+  const known = readSoFar.get(events);
+  if (known && known.first === events[0] && known.count <= events.length) {
+    for (let index = known.count; index < events.length; index++)
+      record(known.turn, events[index] as StoredEvent);
+    known.count = events.length;
+    return known.turn;
+  }
+  const turn = recordOf(events);
+  readSoFar.set(events, { first: events[0] as StoredEvent, count: events.length, turn });
+  return turn;
+}
+
+function recordOf(events: readonly StoredEvent[]): TurnRecord {
   const start = events.find((event) => event.type === 'turn.started');
   if (!start) {
     throw new PyclawError('brain.no-turn-start', 'the turn has no turn.started event', {
@@ -92,7 +114,7 @@ export function readTurn(events: readonly StoredEvent[]): TurnRecord {
     requests: new Map(),
     decisions: new Map(),
     decidedAt: new Map(),
-    directives: issuedDirectives(events),
+    directives: [],
     approvals: [],
     resolutions: new Map(),
     lastStarted: new Map(),
@@ -109,6 +131,11 @@ function record(turn: TurnRecord, event: StoredEvent): void {
     return;
   }
   switch (event.type) {
+    case 'directive.issued': {
+      const issued = issuedDirective(event);
+      if (issued) turn.directives.push(issued);
+      return;
+    }
     case 'llm.responded':
       recordModelResponse(turn, event);
       return;

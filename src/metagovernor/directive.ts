@@ -23,15 +23,16 @@ export interface IssuedDirective extends Directive {
 
 /** The directives issued in a turn's events, in order; unknown directive names are skipped. */
 export function issuedDirectives(events: readonly StoredEvent[]): IssuedDirective[] {
-  const issued: IssuedDirective[] = [];
-  for (const event of events) {
-    if (event.type !== 'directive.issued') continue;
-    const payload = eventPayloadSchemas['directive.issued'].safeParse(event.payload);
-    if (!payload.success || !isDirectiveName(payload.data.directive)) continue;
-    const { directive, reason, signal } = payload.data;
-    issued.push({ directive, reason, signal: signal ?? '', seq: event.seq });
-  }
-  return issued;
+  return events.flatMap((event) => issuedDirective(event) ?? []);
+}
+
+/** The directive a `directive.issued` event records; undefined for other events and unknown names. */
+export function issuedDirective(event: StoredEvent): IssuedDirective | undefined {
+  if (event.type !== 'directive.issued') return undefined;
+  const payload = eventPayloadSchemas['directive.issued'].safeParse(event.payload);
+  if (!payload.success || !isDirectiveName(payload.data.directive)) return undefined;
+  const { directive, reason, signal } = payload.data;
+  return { directive, reason, signal: signal ?? '', seq: event.seq };
 }
 
 function isDirectiveName(name: string): name is DirectiveName {

@@ -3,6 +3,7 @@ export {
   type DirectiveName,
   directiveNames,
   type IssuedDirective,
+  issuedDirective,
   issuedDirectives,
 } from './directive.js';
 export { type GovernInput, governTurn } from './govern.js';
