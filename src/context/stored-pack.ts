@@ -194,7 +194,7 @@ async function artifactText(artifacts: ArtifactStore, ref: string): Promise<stri
   } catch (error) {
     throw new PyclawError('context.pack-missing', `the prompt pack ${ref} cannot be read`, { cause: error });
   }
-  if (refOf(createHash('sha256').update(bytes).digest('hex')) !== ref) {
+  if (refOf(sha256(bytes)) !== ref) {
     throw new PyclawError(
       'context.pack-damaged',
       `the prompt pack ${ref} was altered: its bytes do not have that hash`,
@@ -222,8 +222,8 @@ function damaged(event: StoredEvent, why: string): PyclawError {
   );
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 function safeJson(text: string): unknown {
