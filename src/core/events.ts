@@ -31,7 +31,7 @@ export const eventPayloadSchemas = {
   'turn.failed': z.looseObject({ error: z.string(), code: z.string().optional() }),
   'context.packed': z.looseObject({
     /**
-     * The pack as stored (canonical JSON): its sections' text and the exact request the model was sent.
+     * The pack as stored (JSON): its sections' text and the exact request the model was sent.
      * Either an artifact holding it whole, or a patch of an earlier `context.packed` event's pack.
      */
     packArtifact: z.string().optional(),

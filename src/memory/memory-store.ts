@@ -68,9 +68,10 @@ const wordsPool = 40;
 const meaningPool = 10;
 const embedBatchSize = 512;
 
-/** BM25 searches run at every turn, so prepared once per database. */
+/** Whether the store holds any memory: a search of an empty store stops there. */
 const anyMemory = preparedOnce((db) => db.prepare('SELECT 1 FROM memories LIMIT 1'));
 
+/** BM25 searches run at every turn, so prepared once per database. */
 const wordSearches = preparedOnce((db) => ({
   inScopes: db.prepare(
     `SELECT f.rowid FROM memories_fts f JOIN memories m ON m.rowid = f.rowid

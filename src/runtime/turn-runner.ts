@@ -192,9 +192,10 @@ async function decideAndPerform(
  * Decides and records, in one commit, the steps that only append what was decided (phases, intents,
  * safety and policy verdicts, refusals, the answer), up to the first step that waits on something
  * outside the log (a model, a tool, a human), which is returned; a tool's `tool.started` is part of
- * the commit, and what the last waiting step returned (a model's answer, a tool's result) opens it. What a step waits for is thus committed before it starts, and a crash before the
- * commit only makes a resume decide the same steps again. Nothing here awaits, so nothing else in the
- * process writes inside the transaction.
+ * the commit, and what the last waiting step returned (a model's answer, a tool's result) opens it.
+ * What a step waits for is thus committed before it starts, and a crash before the commit only makes
+ * a resume decide the same steps again. Nothing here awaits, so nothing else in the process writes
+ * inside the transaction.
  */
 function recordDecisions(env: TurnEnvironment, turn: TurnSteps, events: readonly StoredEvent[]): WaitingStep {
   return env.log.transaction(() => {
